@@ -1,0 +1,5 @@
+"""edupov: reconcile student-aid registries, school rosters and payment ledgers."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
