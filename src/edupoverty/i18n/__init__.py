@@ -69,3 +69,14 @@ def both(msg_id: str) -> str:
     """Return Chinese text with the English below it (used for --help)."""
     zh, en = _load()[msg_id]
     return f"{zh}\n\n{en}"
+
+
+def render_issue(code: str, params: dict[str, Any] | None = None, lang: str | None = None) -> str:
+    """Render a row issue: its ``reason`` code (if any) becomes a localised ``reason_text``."""
+    values = dict(params or {})
+    reason = values.get("reason")
+    if reason:
+        values["reason_text"] = t(f"reason.{reason}", lang=lang)
+    else:
+        values.setdefault("reason_text", "")
+    return t(code, lang=lang, **values)

@@ -1,0 +1,167 @@
+"""``edupov reconcile``: inputs in; findings.csv and summary.json out; a summary table on screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from edupoverty.api import reconcile
+from edupoverty.cli.console import RichProgress, console, say
+from edupoverty.cli.errors import ExitCode
+from edupoverty.cli.options import I18nCommand, input_options, option, output_options
+from edupoverty.core.config import RunConfig, resolve_config
+from edupoverty.core.errors import ConfigError
+from edupoverty.core.findings import fen_to_yuan
+from edupoverty.core.models import Severity
+from edupoverty.core.normalise.terms import normalise_term
+from edupoverty.core.summary import Summary
+from edupoverty.i18n import t
+from edupoverty.io.config_file import load_config_file
+from edupoverty.io.loading import NoProgress, load_inputs
+from edupoverty.io.policy_file import load_policy
+from edupoverty.io.writers.findings_csv import write_findings_csv
+from edupoverty.io.writers.summary_json import build_summary, summary_text, write_summary_json
+
+
+def run_options(f):  # type: ignore[no-untyped-def]
+    """Options reconcile and audit share: config, policy, as-of date, terms, output folder."""
+    for decl in reversed(
+        [
+            option("--config", type=click.Path(path_type=Path), default=None, help="opt.config"),
+            option("--policy", type=click.Path(path_type=Path), default=None, help="opt.policy"),
+            option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD", help="opt.as_of"),
+            option("--term", "terms", multiple=True, metavar="TERM", help="opt.term"),
+            option("--out", type=click.Path(path_type=Path), default=None, help="opt.out"),
+        ]
+    ):
+        f = decl(f)
+    return f
+
+
+def build_run_config(
+    config: Path | None,
+    registry: tuple[str, ...],
+    roster: tuple[str, ...],
+    ledger: tuple[str, ...],
+    policy: Path | None,
+    as_of: str | None,
+    terms: tuple[str, ...],
+    out: Path | None,
+    encoding: str | None,
+    extra: dict[str, object] | None = None,
+) -> RunConfig:
+    """Merge edupov.toml and options into a RunConfig; ``--as-of`` defaults to today here.
+
+    Raises:
+        ConfigError: a bad date or term, or no inputs / no output folder.
+    """
+    file_values = load_config_file(config) if config else {}
+    parsed_as_of: dt.date | None = None
+    if as_of:
+        try:
+            parsed_as_of = dt.date.fromisoformat(as_of)
+        except ValueError as exc:
+            raise ConfigError.of("config.bad_date", value=as_of) from exc
+    canonical_terms = []
+    for term in terms:
+        canonical = normalise_term(term)
+        if canonical is None:
+            raise ConfigError.of("config.bad_term", value=term)
+        canonical_terms.append(canonical)
+    file_values.setdefault("as_of", dt.date.today())  # the clock is read only in cli/
+    cli_values = {
+        "registry": registry,
+        "roster": roster,
+        "ledger": ledger,
+        "policy": policy,
+        "as_of": parsed_as_of,
+        "terms": tuple(canonical_terms),
+        "out": out,
+        "encoding": encoding,
+        **(extra or {}),
+    }
+    cfg = resolve_config(file_values, cli_values)
+    if not (cfg.registry or cfg.roster or cfg.ledger):
+        raise ConfigError.of("config.no_inputs")
+    if cfg.out is None:
+        raise ConfigError.of("config.no_out")
+    return cfg
+
+
+@click.command(cls=I18nCommand, help="reconcile.help", short_help="reconcile.short")
+@input_options
+@run_options
+@option("--fail-on", type=click.Choice(["high", "medium", "low"]), default=None, help="opt.fail_on")
+@output_options
+@click.pass_context
+def command(
+    ctx: click.Context,
+    registry: tuple[str, ...],
+    roster: tuple[str, ...],
+    ledger: tuple[str, ...],
+    encoding: str | None,
+    sheet: str | None,
+    config: Path | None,
+    policy: Path | None,
+    as_of: str | None,
+    terms: tuple[str, ...],
+    out: Path | None,
+    fail_on: str | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Reconcile (help text: reconcile.help)."""
+    cfg = build_run_config(
+        config, registry, roster, ledger, policy, as_of, terms, out, encoding,
+        extra={"fail_on": Severity(fail_on) if fail_on else None},
+    )
+    show = not (quiet or as_json)
+    progress = RichProgress() if show else NoProgress()
+    try:
+        loaded = load_inputs(cfg.registry, cfg.roster, cfg.ledger, column_aliases=cfg.columns, encoding=cfg.encoding, sheet=sheet, progress=progress)
+        pol = load_policy(cfg.policy)
+        result = reconcile(loaded, pol, cfg.as_of, cfg.terms, progress=progress)
+    finally:
+        if isinstance(progress, RichProgress):
+            progress.close()
+    assert cfg.out is not None
+    inputs = [r.path for r in loaded.files]
+    summary = build_summary(loaded, result, pol, str(cfg.policy) if cfg.policy else "builtin")
+    write_findings_csv(result.findings, cfg.out / "findings.csv", inputs)
+    write_summary_json(summary, cfg.out / "summary.json", inputs)
+    if as_json:
+        click.echo(summary_text(summary), nl=False)
+    elif show:
+        print_summary(summary, cfg.out)
+    if cfg.fail_on is not None and any(Severity(s) >= cfg.fail_on for s in result.findings["severity"].unique()):
+        ctx.exit(ExitCode.THRESHOLD_FAILED)
+    ctx.exit(ExitCode.OK)
+
+
+def print_summary(summary: Summary, out: Path) -> None:
+    """Print the per-rule table (rule, severity, findings, people, money) on stderr."""
+    table = Table(title=t("reconcile.table_title", as_of=summary.as_of, terms="、".join(summary.terms)))
+    table.add_column(t("col.rule"))
+    table.add_column(t("col.severity"))
+    table.add_column(t("col.count"), justify="right")
+    table.add_column(t("col.people"), justify="right")
+    table.add_column(t("col.amount"), justify="right")
+    for r in summary.rules:
+        style = {"high": "red", "medium": "yellow", "low": "cyan"}[r.severity] if r.count else "dim"
+        table.add_row(f"{r.title} ({r.rule})", t(f"severity.{r.severity}"), str(r.count), str(r.people), fen_to_yuan(int(r.amount * 100)), style=style)
+    console.print(table)
+    for code, reason in summary.rules_skipped.items():
+        say(t("reconcile.rule_skipped", rule=code, reason=reason.split(":", 1)[-1]), style="dim")
+    say(
+        t(
+            "reconcile.done",
+            read=sum(summary.rows_read.values()),
+            rejected=summary.rows_rejected,
+            findings=summary.findings_total,
+            out=str(out),
+        ),
+        style="bold",
+    )

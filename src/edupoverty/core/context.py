@@ -1,0 +1,185 @@
+"""What every rule sees: the linked frames, the policy, the dates, and shared derived tables.
+
+A helper two rules share (e.g. "active on some roster in term T") lives here, computed
+once per run and cached, never inside a rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from edupoverty.core import columns as C
+from edupoverty.core.models import SourceKind
+from edupoverty.core.normalise.terms import term_of_date, term_sort_key
+
+if TYPE_CHECKING:
+    from edupoverty.core.policy import Policy
+
+_STRING = pd.StringDtype("pyarrow")
+ACTIVE = "active"
+
+
+@dataclass
+class RuleContext:
+    """Linked inputs plus policy and dates; derived tables are computed lazily and cached.
+
+    The frames carry the columns of ``core.columns`` (``REGISTRY_COLUMNS`` …); the ledger
+    additionally has ``program``, ``linked_via`` and ``guardian_id`` after linking.
+    """
+
+    registry: pd.DataFrame
+    roster: pd.DataFrame
+    ledger: pd.DataFrame
+    policy: Policy
+    as_of: dt.date
+    terms: tuple[str, ...]
+    """Terms under review, sorted."""
+    present: frozenset[SourceKind] = field(default_factory=frozenset)
+    """Sources that have at least one row."""
+
+    @property
+    def as_of_term(self) -> str:
+        """The term the as-of date falls in (Sep–Feb: autumn, Mar–Aug: spring)."""
+        return term_of_date(self.as_of)
+
+    @cached_property
+    def roster_terms(self) -> tuple[str, ...]:
+        """Every term the rosters name, plus the terms under review, sorted."""
+        named = set(self.roster[C.TERM].dropna().astype(str)) if not self.roster.empty else set()
+        return tuple(sorted(named | set(self.terms) | {self.as_of_term}, key=term_sort_key))
+
+    @cached_property
+    def active_enrolments(self) -> pd.DataFrame:
+        """One row per active roster row and term it applies to (term <NA> applies to all).
+
+        Columns: person_id, term, school, stage, boarding, name, source, file, sheet, row;
+        only rows with a valid ID; in file/sheet/row order.
+        """
+        r = self.roster
+        if r.empty:
+            return pd.DataFrame(columns=[C.PERSON_ID, C.TERM, C.SCHOOL, C.STAGE, C.BOARDING, C.NAME, C.SOURCE, C.FILE, C.SHEET, C.ROW])
+        active = r[(r[C.STATUS] == ACTIVE) & r[C.PERSON_ID].notna()]
+        cols = [C.PERSON_ID, C.TERM, C.SCHOOL, C.STAGE, C.BOARDING, C.NAME, C.SOURCE, C.FILE, C.SHEET, C.ROW]
+        dated = active[active[C.TERM].notna()][cols]
+        undated = active[active[C.TERM].isna()][cols]
+        if not undated.empty:
+            expanded = undated.drop(columns=[C.TERM]).merge(
+                pd.DataFrame({C.TERM: pd.Series(self.roster_terms, dtype=_STRING)}), how="cross"
+            )
+            dated = pd.concat([dated, expanded[cols]], ignore_index=True)
+        return sort_by_location(dated).reset_index(drop=True)
+
+    @cached_property
+    def first_active(self) -> pd.DataFrame:
+        """The first active roster row per (person_id, term): where stage and boarding come from."""
+        return self.active_enrolments.drop_duplicates([C.PERSON_ID, C.TERM], keep="first").reset_index(drop=True)
+
+    @cached_property
+    def payments(self) -> pd.DataFrame:
+        """Linked, usable payments: valid person_id, a matched programme, an amount and a term.
+
+        Adds ``group`` (the programme's exclusive group, or its own code).
+        """
+        lg = self.ledger
+        if lg.empty or C.PROGRAM not in lg:
+            return lg.assign(group=pd.Series(dtype=_STRING)).iloc[0:0]
+        usable = lg[lg[C.PERSON_ID].notna() & lg[C.PROGRAM].notna() & lg[C.AMOUNT_CENTS].notna() & lg[C.TERM].notna()].copy()
+        groups = {p.code: self.policy.group_of(p.code) for p in self.policy.programs}
+        usable["group"] = usable[C.PROGRAM].map(groups).astype(_STRING)
+        return usable
+
+    @cached_property
+    def person_categories(self) -> pd.DataFrame:
+        """Eligible (person_id, category) pairs from the registry; cleared monitoring excluded."""
+        reg = self.registry
+        if reg.empty:
+            return pd.DataFrame({C.PERSON_ID: pd.Series(dtype=_STRING), C.CATEGORY: pd.Series(dtype=_STRING)})
+        rows = reg[reg[C.PERSON_ID].notna() & reg[C.CATEGORY].notna()]
+        cleared = (rows[C.CATEGORY] == "监测对象") & (rows[C.RISK_CLEARED].fillna(False).astype(bool))
+        pairs = rows.loc[~cleared, [C.PERSON_ID, C.CATEGORY]].drop_duplicates()
+        return pairs.reset_index(drop=True)
+
+    @cached_property
+    def registry_persons(self) -> pd.DataFrame:
+        """The first registry row of every valid person_id (source order: file, sheet, row)."""
+        reg = self.registry
+        if reg.empty:
+            return reg
+        return sort_by_location(reg[reg[C.PERSON_ID].notna()]).drop_duplicates(C.PERSON_ID, keep="first").reset_index(drop=True)
+
+    @cached_property
+    def program_categories(self) -> pd.DataFrame:
+        """(program, category) pairs of programmes restricted by category."""
+        rows = [(p.code, c) for p in self.policy.programs for c in p.categories]
+        return pd.DataFrame(rows, columns=[C.PROGRAM, C.CATEGORY]).astype(_STRING)
+
+    @cached_property
+    def open_programs(self) -> frozenset[str]:
+        """Programmes with an empty category list (anyone may receive them)."""
+        return frozenset(p.code for p in self.policy.programs if not p.categories)
+
+    def category_eligible(self, pairs: pd.DataFrame) -> pd.Series:
+        """Return True where the person's categories meet the programme's (aligned with ``pairs``).
+
+        Args:
+            pairs: a frame with ``person_id`` and ``program`` columns.
+        """
+        if pairs.empty:
+            return pd.Series(dtype=bool)
+        ok = self.person_categories.merge(self.program_categories, on=C.CATEGORY)[[C.PERSON_ID, C.PROGRAM]].drop_duplicates()
+        ok["_ok"] = True
+        merged = pairs[[C.PERSON_ID, C.PROGRAM]].merge(ok, on=[C.PERSON_ID, C.PROGRAM], how="left")
+        result = merged["_ok"].fillna(False).astype(bool).to_numpy()
+        open_program = pairs[C.PROGRAM].isin(list(self.open_programs)).to_numpy()
+        return pd.Series(result | open_program, index=pairs.index)
+
+    @cached_property
+    def standards(self) -> pd.DataFrame:
+        """(program, term) → allowed amounts in fen, for every programme and relevant term.
+
+        Columns: program, term, standard_cents (the first allowed amount), allowed (tuple of fen).
+        """
+        terms = set(self.terms) | set(self.ledger[C.TERM].dropna().astype(str)) if not self.ledger.empty else set(self.terms)
+        rows = []
+        for p in self.policy.programs:
+            for term in sorted(terms, key=term_sort_key):
+                allowed = tuple(int(a * 100) for a in self.policy.standard(p.code, term))
+                if allowed:
+                    rows.append((p.code, term, allowed[0], allowed))
+        frame = pd.DataFrame(rows, columns=[C.PROGRAM, C.TERM, "standard_cents", "allowed"])
+        frame[C.PROGRAM] = frame[C.PROGRAM].astype(_STRING)
+        frame[C.TERM] = frame[C.TERM].astype(_STRING)
+        frame["standard_cents"] = frame["standard_cents"].astype("Int64")
+        return frame
+
+    def ages(self, birth_dates: pd.Series) -> pd.Series:
+        """Return whole years of age at the as-of date for each birth date (Int64)."""
+        b = pd.to_datetime(birth_dates)
+        years = self.as_of.year - b.dt.year
+        before_birthday = (b.dt.month > self.as_of.month) | ((b.dt.month == self.as_of.month) & (b.dt.day > self.as_of.day))
+        return (years - before_birthday.astype("Int64")).astype("Int64")
+
+
+SOURCE_ORDER = {"registry": 0, "roster": 1, "ledger": 2}
+
+
+def sort_by_location(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return rows in (source, file, sheet, row) order: the order "first"/"last" refer to."""
+    if frame.empty:
+        return frame
+    keys = pd.DataFrame(
+        {
+            "_s": frame[C.SOURCE].map(SOURCE_ORDER).fillna(9) if C.SOURCE in frame else 0,
+            "_f": frame[C.FILE].astype(str),
+            "_h": frame[C.SHEET].fillna("").astype(str),
+            "_r": frame[C.ROW].astype("int64"),
+        },
+        index=frame.index,
+    )
+    order = keys.sort_values(["_s", "_f", "_h", "_r"], kind="stable").index
+    return frame.loc[order]

@@ -1,0 +1,290 @@
+"""Load the three kinds of input from files, folders and globs into canonical frames.
+
+This is the I/O half of the public API: ``load_inputs(...)`` returns ``LoadedInputs``
+(frames, row issues and per-sheet facts), which ``edupoverty.reconcile`` consumes.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import pandas as pd
+
+from edupoverty.core import columns as C
+from edupoverty.core.errors import ErrorDetail, InputError
+from edupoverty.core.models import SOURCE_KINDS, RowIssue, SourceKind
+from edupoverty.io.readers.columns import AliasTable
+from edupoverty.io.readers.csv import CSV_SUFFIXES, read_csv
+from edupoverty.io.readers.excel import EXCEL_SUFFIXES, read_excel
+from edupoverty.io.readers.frames import ISSUE_COLUMNS, SheetResult, read_sheet_frame
+from edupoverty.io.readers.raw import RawSheet, SkippedSheet
+
+SUPPORTED_SUFFIXES = EXCEL_SUFFIXES | CSV_SUFFIXES
+_SCHEMAS: dict[SourceKind, tuple[str, ...]] = {
+    "registry": C.REGISTRY_COLUMNS,
+    "roster": C.ROSTER_COLUMNS,
+    "ledger": C.LEDGER_COLUMNS,
+}
+_STRING = pd.StringDtype("pyarrow")
+
+
+class Progress(Protocol):
+    """The small progress protocol the core and loaders report through."""
+
+    def start(self, label: str, total: int | None) -> None: ...
+    def advance(self, n: int = 1) -> None: ...
+    def done(self) -> None: ...
+
+
+class NoProgress:
+    """A progress sink that shows nothing (``--quiet``, tests, scripts)."""
+
+    def start(self, label: str, total: int | None) -> None:
+        """Ignore the start of a stage."""
+
+    def advance(self, n: int = 1) -> None:
+        """Ignore progress."""
+
+    def done(self) -> None:
+        """Ignore the end of a stage."""
+
+
+@dataclass
+class InputFile:
+    """One file to read and the kind it was given as (None: infer from its columns)."""
+
+    path: Path
+    kind: SourceKind | None = None
+
+
+@dataclass
+class FileReport:
+    """What reading one file gave: its sheets and the sheets skipped."""
+
+    path: Path
+    sheets: list[SheetResult] = field(default_factory=list)
+    skipped: list[SkippedSheet] = field(default_factory=list)
+
+    @property
+    def file(self) -> str:
+        """Base name of the file."""
+        return self.path.name
+
+    @property
+    def rows_read(self) -> int:
+        """Data rows read over all sheets."""
+        return sum(s.rows_read for s in self.sheets)
+
+    @property
+    def rows_rejected(self) -> int:
+        """Rows with at least one error over all sheets."""
+        return sum(s.rows_rejected for s in self.sheets)
+
+
+@dataclass
+class LoadedInputs:
+    """Everything read: one canonical frame per kind, the row issues, and per-file facts."""
+
+    registry: pd.DataFrame
+    roster: pd.DataFrame
+    ledger: pd.DataFrame
+    issues: pd.DataFrame
+    """Row issues: columns source, file, sheet, row, column, code, params (JSON), level."""
+    files: list[FileReport] = field(default_factory=list)
+
+    def frame(self, kind: SourceKind) -> pd.DataFrame:
+        """Return the frame of one kind."""
+        return {"registry": self.registry, "roster": self.roster, "ledger": self.ledger}[kind]
+
+    def issue_records(self) -> list[RowIssue]:
+        """Return the row issues as typed records (for scripts; the frame is the bulk form)."""
+        return [
+            RowIssue(
+                source=r.source or None,
+                file=r.file,
+                sheet=r.sheet,
+                row=int(r.row) if pd.notna(r.row) else None,
+                column=r.column if isinstance(r.column, str) else None,
+                code=r.code,
+                params=json.loads(r.params) if isinstance(r.params, str) and r.params else {},
+                level=r.level,
+            )
+            for r in self.issues.itertuples(index=False)
+        ]
+
+
+def expand_paths(patterns: Iterable[str | Path], base: Path | None = None) -> list[Path]:
+    """Return the supported files named by paths, folders or glob patterns, sorted, once each.
+
+    Raises:
+        InputError: a path does not exist, or a folder or glob holds no spreadsheet.
+    """
+    found: list[Path] = []
+    for pattern in patterns:
+        text = str(pattern)
+        path = Path(text)
+        if base is not None and not path.is_absolute():
+            path = base / path
+            text = str(path)
+        if any(ch in text for ch in "*?["):
+            matches = sorted(Path(p) for p in glob.glob(text, recursive=True))
+            files = [m for m in matches if m.is_file() and _is_supported(m)]
+            if not files:
+                raise InputError.of("read.glob_empty", pattern=str(pattern))
+            found.extend(files)
+        elif path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and _is_supported(p))
+            if not files:
+                raise InputError.of("read.dir_empty", file=str(pattern))
+            found.extend(files)
+        elif path.is_file():
+            if not _is_supported(path):
+                raise InputError.of("read.unsupported_suffix", file=path.name, suffix=path.suffix or "-")
+            found.append(path)
+        else:
+            raise InputError.of("read.file_missing", file=str(pattern))
+    unique: dict[Path, None] = {}
+    for p in found:
+        unique.setdefault(p.resolve(), None)
+    return list(unique)
+
+
+def _is_supported(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED_SUFFIXES and not path.name.startswith(("~$", "."))
+
+
+def read_file(
+    item: InputFile, aliases: AliasTable, encoding: str | None = None, sheet: str | None = None
+) -> FileReport:
+    """Read one file into canonical sheet frames.
+
+    Raises:
+        InputError: the file cannot be used at all (unreadable, or no sheet has a header).
+    """
+    path = item.path
+    raws: list[RawSheet]
+    skipped: list[SkippedSheet] = []
+    if path.suffix.lower() in CSV_SUFFIXES:
+        raws = [read_csv(path, encoding)]
+    else:
+        raws, skipped = read_excel(path, sheet)
+    report = FileReport(path=path, skipped=skipped)
+    for raw in raws:
+        result = read_sheet_frame(raw, aliases, item.kind)
+        if result.layout is None:
+            skipped.append(SkippedSheet(path, raw.sheet, "read.sheet_no_header"))
+            continue
+        if result.kind is None:
+            skipped.append(SkippedSheet(path, raw.sheet, "read.sheet_kind_unknown"))
+            continue
+        report.sheets.append(result)
+    if not report.sheets:
+        reasons = [s for s in skipped if s.reason != "read.sheet_hidden"] or skipped
+        if reasons and all(s.reason == "read.sheet_kind_unknown" for s in reasons):
+            raise InputError.of("read.kind_unknown", file=path.name)
+        if not reasons:
+            raise InputError.of("read.no_visible_sheet", file=path.name)
+        first = reasons[0]
+        raise InputError.of("read.no_header", file=path.name, sheet=first.sheet or None)
+    return report
+
+
+def load_inputs(
+    registry: Sequence[str | Path] = (),
+    roster: Sequence[str | Path] = (),
+    ledger: Sequence[str | Path] = (),
+    unknown: Sequence[str | Path] = (),
+    *,
+    column_aliases: dict[str, list[str]] | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    base: Path | None = None,
+    progress: Progress | None = None,
+    threads: int = 4,
+) -> LoadedInputs:
+    """Read every input file and return one canonical frame per kind.
+
+    Args:
+        registry: paths, folders or globs given as registry files.
+        roster: likewise for rosters.
+        ledger: likewise for ledgers.
+        unknown: files whose kind is inferred from their columns.
+        column_aliases: extra header aliases per canonical column (``[columns]``).
+        encoding: force a CSV encoding.
+        sheet: read only this sheet of each workbook.
+        base: folder that relative paths are resolved against (the config file's).
+        progress: progress sink.
+        threads: files read at once (the Rust readers release the GIL).
+
+    Raises:
+        InputError: with one detail per unusable file, after trying them all.
+    """
+    progress = progress or NoProgress()
+    aliases = AliasTable(column_aliases)
+    items: list[InputFile] = []
+    errors: list[ErrorDetail] = []
+    for kind, patterns in (("registry", registry), ("roster", roster), ("ledger", ledger), (None, unknown)):
+        try:
+            items.extend(InputFile(p, kind) for p in expand_paths(patterns, base))  # type: ignore[arg-type]
+        except InputError as exc:
+            errors.extend(exc.details)
+    progress.start("progress.reading", len(items))
+    reports: list[FileReport] = []
+
+    def work(item: InputFile) -> FileReport | InputError:
+        try:
+            return read_file(item, aliases, encoding, sheet)
+        except InputError as exc:
+            return exc
+
+    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+        for outcome in pool.map(work, items):
+            if isinstance(outcome, InputError):
+                errors.extend(outcome.details)
+            else:
+                reports.append(outcome)
+            progress.advance(1)
+    progress.done()
+    if errors:
+        raise InputError(errors)
+    return assemble(reports)
+
+
+def assemble(reports: list[FileReport]) -> LoadedInputs:
+    """Concatenate sheet frames per kind, giving every frame its kind's full column set."""
+    parts: dict[SourceKind, list[pd.DataFrame]] = {k: [] for k in SOURCE_KINDS}
+    issue_parts: list[pd.DataFrame] = []
+    for report in reports:
+        for result in report.sheets:
+            assert result.kind is not None
+            frame = result.frame
+            frame[C.SOURCE] = pd.Series(result.kind, index=frame.index, dtype=_STRING)
+            parts[result.kind].append(frame)
+            if not result.issues.empty:
+                issue_parts.append(result.issues)
+    frames = {kind: conform(pd.concat(p, ignore_index=True) if p else pd.DataFrame(), kind) for kind, p in parts.items()}
+    issues = pd.concat(issue_parts, ignore_index=True) if issue_parts else pd.DataFrame(columns=ISSUE_COLUMNS)
+    return LoadedInputs(frames["registry"], frames["roster"], frames["ledger"], issues, reports)
+
+
+def conform(frame: pd.DataFrame, kind: SourceKind) -> pd.DataFrame:
+    """Return the frame with exactly its kind's columns, typed, missing ones all-null."""
+    out = pd.DataFrame(index=frame.index)
+    for column in _SCHEMAS[kind]:
+        if column in frame:
+            out[column] = frame[column]
+        elif column in C.DATE_COLUMNS:
+            out[column] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+        elif column in C.BOOL_COLUMNS:
+            out[column] = pd.Series(pd.NA, index=frame.index, dtype="boolean")
+        elif column in C.INT_COLUMNS:
+            out[column] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+        else:
+            out[column] = pd.Series(pd.NA, index=frame.index, dtype=_STRING)
+    return out

@@ -1,0 +1,184 @@
+"""Header detection: find the header row of a government export among its first rows.
+
+Real exports put one or more title rows above the header (``XX县2024年秋季学期…发放花名册``),
+often a two-row merged header (a parent cell such as 家庭成员信息 over 姓名/证件号码, with
+single cells such as 户编号 merged vertically over both rows), and 合计 / 填表人 rows at
+the foot. The header is the row (or pair of rows) whose cells match the most known
+column names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from edupoverty.core import columns as C
+from edupoverty.io.readers.columns import AliasTable, normalise_header
+
+HEADER_SEARCH_ROWS = 20
+MIN_MATCHES = 2
+
+# A parent cell over 姓名 / 身份证号 that names somebody other than the pupil: the child
+# column then belongs to that person (持卡人姓名, 监护人身份证号), not to the pupil.
+_OTHER_PERSON = ("持卡人", "监护人", "户主", "领取人", "开户人", "家长", "父亲", "母亲")
+_PERSON_FIELDS = {C.NAME, C.ID_RAW}
+
+
+@dataclass
+class HeaderLayout:
+    """Where the header is and what each column means."""
+
+    header_rows: tuple[int, ...]
+    """0-based indexes (within the sheet) of the one or two header rows."""
+    labels: list[str]
+    """Display text of every column's header (parent/child joined for merged headers)."""
+    mapping: dict[int, str] = field(default_factory=dict)
+    """Column position → canonical column."""
+    unrecognised: list[str] = field(default_factory=list)
+    """Non-empty header texts that matched no canonical field."""
+    duplicates: list[str] = field(default_factory=list)
+    """Header texts ignored because an earlier column already gave that field."""
+
+    @property
+    def data_start(self) -> int:
+        """0-based index of the first row after the header."""
+        return max(self.header_rows) + 1
+
+    def label_of(self, column: str) -> str | None:
+        """Return the header text of the column mapped to ``column``."""
+        for pos, col in self.mapping.items():
+            if col == column:
+                return self.labels[pos]
+        return None
+
+
+def _cells(row: list[str | None]) -> list[str]:
+    return ["" if v is None else str(v).strip() for v in row]
+
+
+def _map_row(labels: list[tuple[str, str]], aliases: AliasTable) -> tuple[dict[int, str], list[str], list[str]]:
+    """Map (parent, child) header pairs to canonical columns; first occurrence wins."""
+    mapping: dict[int, str] = {}
+    seen: set[str] = set()
+    unrecognised: list[str] = []
+    duplicates: list[str] = []
+    for pos, (parent, child) in enumerate(labels):
+        text = child or parent
+        if not text:
+            continue
+        column = aliases.match(child) if child else None
+        if column is None and parent and child:
+            column = aliases.match(parent + child)
+        if column is None and not child:
+            column = aliases.match(parent)
+        if column in _PERSON_FIELDS and parent and any(k in parent for k in _OTHER_PERSON):
+            column = aliases.match(parent + child) if child else None
+            if column in _PERSON_FIELDS:
+                column = None
+        if column is None:
+            unrecognised.append(_display(parent, child))
+        elif column in seen:
+            duplicates.append(_display(parent, child))
+        else:
+            seen.add(column)
+            mapping[pos] = column
+    return mapping, unrecognised, duplicates
+
+
+def _display(parent: str, child: str) -> str:
+    if parent and child and parent != child:
+        return f"{parent}/{child}"
+    return child or parent
+
+
+def _forward_fill(cells: list[str]) -> list[str]:
+    """Spread a merged parent cell's text over the empty cells to its right."""
+    out: list[str] = []
+    last = ""
+    for value in cells:
+        last = value or last
+        out.append(last)
+    return out
+
+
+def detect_header(top: list[list[str | None]], aliases: AliasTable) -> HeaderLayout | None:
+    """Return the header layout found among the first rows, or None when nothing matches.
+
+    Args:
+        top: the first rows of the sheet (up to ``HEADER_SEARCH_ROWS``), cells as text.
+        aliases: the alias table in use.
+
+    Returns:
+        The layout with the most recognised columns (at least ``MIN_MATCHES``); a two-row
+        header is preferred when combining a row with the one above it recognises more.
+    """
+    rows = [_cells(r) for r in top[:HEADER_SEARCH_ROWS]]
+    best: HeaderLayout | None = None
+    best_score = MIN_MATCHES - 1
+    for i, cells in enumerate(rows):
+        if sum(1 for c in cells if c) < MIN_MATCHES:
+            continue
+        single = [("", c) for c in cells]
+        candidates: list[tuple[tuple[int, ...], list[tuple[str, str]]]] = [((i,), single)]
+        if i > 0:
+            above = rows[i - 1]
+            if sum(1 for c in above if c) >= 2:
+                parents = _forward_fill(above)
+                pairs = []
+                for pos, child in enumerate(cells):
+                    parent = parents[pos] if pos < len(parents) else ""
+                    own_above = above[pos] if pos < len(above) else ""
+                    if not child:
+                        # vertically merged single cell: its text sits in the row above
+                        pairs.append(("", own_above))
+                    else:
+                        pairs.append((parent, child))
+                candidates.append(((i - 1, i), pairs))
+        for header_rows, pairs in candidates:
+            mapping, unrecognised, duplicates = _map_row(pairs, aliases)
+            score = len(mapping)
+            if score > best_score or (score == best_score and best is not None and len(header_rows) > len(best.header_rows) and header_rows[-1] == best.header_rows[-1]):
+                best_score = score
+                best = HeaderLayout(
+                    header_rows=header_rows,
+                    labels=[_display(p, c) for p, c in pairs],
+                    mapping=mapping,
+                    unrecognised=unrecognised,
+                    duplicates=duplicates,
+                )
+    return best
+
+
+_TOTAL = re.compile(r"^(合\s*计|小\s*计|总\s*计|共\s*计|累\s*计|本页合计|总合计)")
+_FOOTER = re.compile(
+    r"^(填\s*表\s*人|审\s*核\s*人|制\s*表\s*人|填\s*报\s*人|复\s*核\s*人|经\s*办\s*人|负\s*责\s*人|"
+    r"单位负责人|分管领导|校长签字|制表日期|填表日期|填报日期|注\s*[:：]|说明\s*[:：]|备注\s*[:：])"
+)
+
+
+def furniture_mask(frame: pd.DataFrame) -> pd.Series:
+    """Return True for rows that are sheet furniture, not data: blank, 合计/小计, 填表人 footers.
+
+    Args:
+        frame: the data rows (after the header) as strings, any column names.
+
+    Returns:
+        A boolean Series aligned with ``frame``.
+    """
+    if frame.empty:
+        return pd.Series(False, index=frame.index, dtype=bool)
+    stripped = frame.apply(lambda col: col.astype("string").str.strip())
+    stripped = stripped.mask(stripped == "")
+    all_blank = stripped.isna().all(axis=1)
+    first = stripped.bfill(axis=1).iloc[:, 0].fillna("")
+    leading = stripped.iloc[:, :3].fillna("")
+    is_total = first.str.match(_TOTAL.pattern) | leading.apply(lambda col: col.str.match(_TOTAL.pattern)).any(axis=1)
+    is_footer = first.str.match(_FOOTER.pattern)
+    return (all_blank | is_total | is_footer).astype(bool)
+
+
+def header_text_key(text: str) -> str:
+    """Return the header's matching form (exposed for reports and tests)."""
+    return normalise_header(text)
