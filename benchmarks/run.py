@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import resource
 import sys
 import tempfile
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import fastexcel
 import pyarrow.csv as pacsv
+from edupoverty.sample.generator import generate_sample
 
 from edupoverty.api import reconcile
 from edupoverty.io import load_inputs
@@ -26,7 +28,6 @@ from edupoverty.io.config_file import load_config_file
 from edupoverty.io.policy_file import load_policy
 from edupoverty.io.writers.findings_csv import write_findings_csv
 from edupoverty.io.writers.summary_json import build_summary, write_summary_json
-from edupoverty.sample.generator import generate_sample
 
 
 def peak_mb() -> float:
@@ -45,7 +46,7 @@ def raw_read_seconds(files: list[Path]) -> float:
             except UnicodeDecodeError:
                 data = data.decode("gb18030").encode("utf-8")
             pacsv.read_csv(
-                pacsv.BytesIO(data) if hasattr(pacsv, "BytesIO") else __import__("io").BytesIO(data),
+                io.BytesIO(data),
                 read_options=pacsv.ReadOptions(autogenerate_column_names=True),
                 parse_options=pacsv.ParseOptions(invalid_row_handler=lambda _r: "skip"),
             )
@@ -68,12 +69,16 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[tuple[str, float, int]] = []
 
     t0 = time.perf_counter()
-    generate_sample(work / "data", students=args.students, seed=args.seed, fmt=args.format, force=True)
+    generate_sample(
+        work / "data", students=args.students, seed=args.seed, fmt=args.format, force=True
+    )
     gen = time.perf_counter() - t0
     config = load_config_file(work / "data" / "edupov.toml")
 
     t0 = time.perf_counter()
-    loaded = load_inputs(config.get("registry", ()), config.get("roster", ()), config.get("ledger", ()))
+    loaded = load_inputs(
+        config.get("registry", ()), config.get("roster", ()), config.get("ledger", ())
+    )
     read = time.perf_counter() - t0
     total_rows = len(loaded.registry) + len(loaded.roster) + len(loaded.ledger)
     rows.append(("read + normalise", read, total_rows))
@@ -84,7 +89,9 @@ def main(argv: list[str] | None = None) -> int:
 
     policy = load_policy(config.get("policy"))
     t0 = time.perf_counter()
-    result = reconcile(loaded, policy, config.get("as_of", dt.date(2024, 11, 1)), config.get("terms", ()))
+    result = reconcile(
+        loaded, policy, config.get("as_of", dt.date(2024, 11, 1)), config.get("terms", ())
+    )
     rules = time.perf_counter() - t0
     rows.append(("link + rules", rules, total_rows))
     rules_peak = peak_mb()
@@ -96,14 +103,18 @@ def main(argv: list[str] | None = None) -> int:
     write = time.perf_counter() - t0
     rows.append(("write csv + json", write, len(result.findings)))
 
-    print(f"edupov benchmark: {args.students:,} pupils, {args.format}, {len(files)} files, {total_rows:,} rows; generated in {gen:.1f} s")
+    print(
+        f"edupov benchmark: {args.students:,} pupils, {args.format}, {len(files)} files, {total_rows:,} rows; generated in {gen:.1f} s"
+    )
     print(f"{'stage':<20}{'seconds':>10}{'rows':>12}{'rows/s':>14}")
     for name, seconds, n in rows:
         rate = n / seconds if seconds else float("inf")
         print(f"{name:<20}{seconds:>10.2f}{n:>12,}{rate:>14,.0f}")
     print(f"{'total':<20}{sum(r[1] for r in rows):>10.2f}")
     print(f"raw read of the same files: {raw:.2f} s; read stage / raw read = {read / raw:.2f}x")
-    print(f"peak memory: after read {read_peak:,.0f} MB, after rules {rules_peak:,.0f} MB, end {peak_mb():,.0f} MB")
+    print(
+        f"peak memory: after read {read_peak:,.0f} MB, after rules {rules_peak:,.0f} MB, end {peak_mb():,.0f} MB"
+    )
     print(f"findings: {len(result.findings):,}")
     return 0
 

@@ -109,7 +109,11 @@ def make_frame(
     matrix = [[headers[k] for k in used]] + [[_text(r.get(k)) for k in used] for r in rows]
     cells = pd.DataFrame(matrix, dtype=pd.StringDtype("pyarrow"))
     cells.columns = range(cells.shape[1])
-    raw = RawSheet(path=Path(file or default_file), sheet=sheet if sheet is not None else default_sheet, cells=cells)
+    raw = RawSheet(
+        path=Path(file or default_file),
+        sheet=sheet if sheet is not None else default_sheet,
+        cells=cells,
+    )
     result = read_sheet_frame(raw, AliasTable(), kind)
     return conform(result.frame, kind)
 
@@ -169,5 +173,11 @@ def make_context(
     linked = link_guardian_payments(linked, frames["registry"], as_of)
     present = frozenset(k for k in SOURCE_KINDS if not frames[k].empty)
     return RuleContext(
-        frames["registry"], frames["roster"], linked, policy, as_of, review_terms(frames["ledger"], terms), present
+        frames["registry"],
+        frames["roster"],
+        linked,
+        policy,
+        as_of,
+        review_terms(frames["ledger"], terms),
+        present,
     )

@@ -56,7 +56,9 @@ def write_xls(path: Path, sheets: dict[str, Sequence[Sequence[Any]]]) -> Path:
     return path
 
 
-def write_csv(path: Path, rows: Sequence[Sequence[Any]], encoding: str = "utf-8-sig", delimiter: str = ",") -> Path:
+def write_csv(
+    path: Path, rows: Sequence[Sequence[Any]], encoding: str = "utf-8-sig", delimiter: str = ","
+) -> Path:
     """Write a CSV as Excel would save it (every row as wide as the widest)."""
     width = max(len(r) for r in rows)
     lines = []
@@ -73,9 +75,14 @@ def _quote(cell: str, delimiter: str) -> str:
     return cell
 
 
-def ledger_rows(data: Sequence[Sequence[Any]], *, total: bool = True, footer: bool = True) -> list[list[Any]]:
+def ledger_rows(
+    data: Sequence[Sequence[Any]], *, total: bool = True, footer: bool = True
+) -> list[list[Any]]:
     """A 发放花名册: title row, header on row 2, data from row 3, 合计 and 填表人 rows."""
-    rows: list[list[Any]] = [[LEDGER_TITLE], ["序号", "学校", "年级", "姓名", "身份证号", "资助项目", "金额", "发放日期"]]
+    rows: list[list[Any]] = [
+        [LEDGER_TITLE],
+        ["序号", "学校", "年级", "姓名", "身份证号", "资助项目", "金额", "发放日期"],
+    ]
     rows += [[i + 1, *r] for i, r in enumerate(data)]
     if total:
         rows.append(["合计", None, None, None, None, None, "=SUM(G3:G9)", None])
@@ -89,7 +96,17 @@ def registry_rows_merged(data: Sequence[Sequence[Any]]) -> tuple[list[list[Any]]
     """A registry sheet: title row 1, two-row merged header on rows 2–3, data from row 4."""
     rows: list[list[Any]] = [
         ["城关县防返贫监测对象及脱贫人口信息表（城关镇）"],
-        ["乡(镇)", "行政村", "户编号", "家庭成员信息", None, None, None, "风险是否消除", "在校生状况"],
+        [
+            "乡(镇)",
+            "行政村",
+            "户编号",
+            "家庭成员信息",
+            None,
+            None,
+            None,
+            "风险是否消除",
+            "在校生状况",
+        ],
         [None, None, None, "姓名", "证件号码", "与户主关系", "人口类型", None, None],
     ]
     rows += [list(r) for r in data]

@@ -10,7 +10,16 @@ import pytest
 import edupoverty
 
 PACKAGE = Path(edupoverty.__file__).parent
-FORBIDDEN_IN_CORE = {"click", "rich", "openpyxl", "fastexcel", "xlsxwriter", "xlwt", "edupoverty.cli", "edupoverty.io"}
+FORBIDDEN_IN_CORE = {
+    "click",
+    "rich",
+    "openpyxl",
+    "fastexcel",
+    "xlsxwriter",
+    "xlwt",
+    "edupoverty.cli",
+    "edupoverty.io",
+}
 FORBIDDEN_CALLS = {"open", "today"}
 
 
@@ -42,14 +51,22 @@ def _modules(*subpackages: str) -> list[Path]:
     return sorted(p for sub in subpackages for p in (PACKAGE / sub).rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", _modules("core", "rules"), ids=lambda p: str(p.relative_to(PACKAGE)))
+@pytest.mark.parametrize(
+    "path", _modules("core", "rules"), ids=lambda p: str(p.relative_to(PACKAGE))
+)
 def test_core_module_imports_no_io_or_terminal_library(path: Path) -> None:
     """A core or rule module imports nothing that touches files, terminals or the CLI."""
-    bad = {name for name in _imports(path) if any(name == f or name.startswith(f + ".") for f in FORBIDDEN_IN_CORE)}
+    bad = {
+        name
+        for name in _imports(path)
+        if any(name == f or name.startswith(f + ".") for f in FORBIDDEN_IN_CORE)
+    }
     assert not bad, f"{path.name} imports {sorted(bad)}"
 
 
-@pytest.mark.parametrize("path", _modules("core", "rules"), ids=lambda p: str(p.relative_to(PACKAGE)))
+@pytest.mark.parametrize(
+    "path", _modules("core", "rules"), ids=lambda p: str(p.relative_to(PACKAGE))
+)
 def test_core_module_does_not_open_files_or_read_the_clock(path: Path) -> None:
     """Core code neither opens files nor calls date.today(): the clock is read only in cli/."""
     bad = _calls(path) & FORBIDDEN_CALLS

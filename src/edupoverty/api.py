@@ -29,7 +29,9 @@ def reconcile(
         terms: terms under review; empty means every term found in the ledgers.
         progress: optional progress sink.
     """
-    return run_rules(inputs.registry, inputs.roster, inputs.ledger, policy, as_of, terms, progress=progress)
+    return run_rules(
+        inputs.registry, inputs.roster, inputs.ledger, policy, as_of, terms, progress=progress
+    )
 
 
 __all__ = ["LoadedInputs", "ReconcileResult", "load_inputs", "reconcile"]

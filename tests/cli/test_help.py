@@ -39,7 +39,10 @@ def test_help_is_english_only_under_lang_en(path: tuple[str, ...]) -> None:
     result = CliRunner().invoke(cli, ["--lang", "en", *path, "--help"])
     assert result.exit_code == 0
     description = result.output.split("Options:")[0]
-    assert not any("\u4e00" <= ch <= "\u9fff" for ch in description.replace("学期", "").replace("秋", "").replace("春", ""))
+    assert not any(
+        "\u4e00" <= ch <= "\u9fff"
+        for ch in description.replace("学期", "").replace("秋", "").replace("春", "")
+    )
 
 
 def test_version_prints_package_version() -> None:

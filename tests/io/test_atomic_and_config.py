@@ -62,10 +62,14 @@ def test_options_override_config_file_values() -> None:
     [
         pytest.param("[run\n", "config.syntax", id="TOML语法错误"),
         pytest.param('[run]\nas_of = "2024/11/01"\n', "config.bad_date", id="日期格式"),
-        pytest.param('[columns]\nshenfenzheng = ["证号"]\n', "config.columns_unknown_field", id="未知字段"),
+        pytest.param(
+            '[columns]\nshenfenzheng = ["证号"]\n', "config.columns_unknown_field", id="未知字段"
+        ),
     ],
 )
-def test_config_file_rejects_bad_values_with_a_message_id(tmp_path: Path, text: str, code: str) -> None:
+def test_config_file_rejects_bad_values_with_a_message_id(
+    tmp_path: Path, text: str, code: str
+) -> None:
     """A bad edupov.toml raises ConfigError with a specific message."""
     config = tmp_path / "edupov.toml"
     config.write_text(text, encoding="utf-8")

@@ -22,7 +22,24 @@ def test_findings_csv_starts_with_bom_and_exact_header(tmp_path: Path) -> None:
 def test_findings_csv_writes_amount_in_yuan_and_row_as_integer(tmp_path: Path) -> None:
     """312.5 yuan stays 312.5; the row is an integer; empty fields stay empty."""
     frame = pd.DataFrame(
-        [["AMOUNT_MISMATCH", "medium", "411422201304051215", "张伟", "ledger", "l.xlsx", "S", 7, "nonboarding_junior", "2024秋", 31250, "金额不符。", "", "{}"]],
+        [
+            [
+                "AMOUNT_MISMATCH",
+                "medium",
+                "411422201304051215",
+                "张伟",
+                "ledger",
+                "l.xlsx",
+                "S",
+                7,
+                "nonboarding_junior",
+                "2024秋",
+                31250,
+                "金额不符。",
+                "",
+                "{}",
+            ]
+        ],
         columns=FINDING_COLUMNS,
     )
     frame["amount_cents"] = frame["amount_cents"].astype("Int64")
@@ -30,7 +47,10 @@ def test_findings_csv_writes_amount_in_yuan_and_row_as_integer(tmp_path: Path) -
     target = tmp_path / "findings.csv"
     write_findings_csv(frame, target)
     lines = target.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[1] == "AMOUNT_MISMATCH,medium,411422201304051215,张伟,ledger,l.xlsx,S,7,nonboarding_junior,2024秋,312.5,金额不符。,"
+    assert (
+        lines[1]
+        == "AMOUNT_MISMATCH,medium,411422201304051215,张伟,ledger,l.xlsx,S,7,nonboarding_junior,2024秋,312.5,金额不符。,"
+    )
 
 
 def test_findings_csv_replaces_previous_file_atomically(tmp_path: Path) -> None:

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from factories import make_id
-from filebuilders import ledger_rows, registry_rows_merged, write_csv, write_xls, write_xlsx
 
 from edupoverty.core import columns as C
 from edupoverty.core.errors import InputError
 from edupoverty.io import load_inputs
 from edupoverty.io.readers.columns import FIELDS, AliasTable
+from factories import make_id
+from filebuilders import ledger_rows, registry_rows_merged, write_csv, write_xls, write_xlsx
 
 PUPIL = make_id("20130405", seq=121)
 PUPIL2 = make_id("20120911", seq=342)
@@ -24,9 +24,14 @@ def _ledger(tmp_path: Path, data: list[list[object]], name: str = "花名册.xls
     return load_inputs(ledger=[path]).ledger
 
 
-def test_read_excel_finds_header_below_title_row_and_keeps_excel_row_numbers(tmp_path: Path) -> None:
+def test_read_excel_finds_header_below_title_row_and_keeps_excel_row_numbers(
+    tmp_path: Path,
+) -> None:
     """A title row above the header is skipped and rows keep the numbers Excel shows."""
-    frame = _ledger(tmp_path, [["城关镇中心小学", "三年级", "张伟", PUPIL, "小学寄宿生生活补助", 500, "2024-10-15"]])
+    frame = _ledger(
+        tmp_path,
+        [["城关镇中心小学", "三年级", "张伟", PUPIL, "小学寄宿生生活补助", 500, "2024-10-15"]],
+    )
     assert frame[C.ROW].tolist() == [3]
     assert frame[C.NAME].tolist() == ["张伟"]
     assert frame[C.PERSON_ID].tolist() == [PUPIL]
@@ -38,7 +43,15 @@ def test_read_excel_skips_total_row_and_signature_footer(tmp_path: Path) -> None
         tmp_path,
         [
             ["城关镇中心小学", "三年级", "张伟", PUPIL, "小学寄宿生生活补助", 500, "2024-10-15"],
-            ["城关镇中心小学", "四年级", "李娜", PUPIL2, "小学寄宿生生活补助", "500元", "2024-10-15"],
+            [
+                "城关镇中心小学",
+                "四年级",
+                "李娜",
+                PUPIL2,
+                "小学寄宿生生活补助",
+                "500元",
+                "2024-10-15",
+            ],
         ],
     )
     assert frame[C.NAME].tolist() == ["张伟", "李娜"]
@@ -47,7 +60,11 @@ def test_read_excel_skips_total_row_and_signature_footer(tmp_path: Path) -> None
 
 def test_read_excel_takes_term_from_title_row(tmp_path: Path) -> None:
     """A ledger without a term column gets the term named in its title row."""
-    frame = _ledger(tmp_path, [["城关镇中心小学", "三年级", "张伟", PUPIL, "小学寄宿生生活补助", 500, "2024-10-15"]], name="花名册.xlsx")
+    frame = _ledger(
+        tmp_path,
+        [["城关镇中心小学", "三年级", "张伟", PUPIL, "小学寄宿生生活补助", 500, "2024-10-15"]],
+        name="花名册.xlsx",
+    )
     assert frame[C.TERM].tolist() == ["2024秋"]
 
 
@@ -72,7 +89,9 @@ def test_read_excel_combines_two_row_merged_header(tmp_path: Path) -> None:
 
 def test_read_excel_skips_hidden_sheet_and_says_so(tmp_path: Path) -> None:
     """Hidden sheets are not read, and the file report lists them as skipped."""
-    data = ledger_rows([["城关镇中心小学", "三年级", "张伟", PUPIL, "小学寄宿生生活补助", 500, "2024-10-15"]])
+    data = ledger_rows(
+        [["城关镇中心小学", "三年级", "张伟", PUPIL, "小学寄宿生生活补助", 500, "2024-10-15"]]
+    )
     path = write_xlsx(tmp_path / "l.xlsx", {"可见": data, "隐藏": data}, hidden=["隐藏"])
     loaded = load_inputs(ledger=[path])
     assert len(loaded.ledger) == 1
@@ -81,7 +100,15 @@ def test_read_excel_skips_hidden_sheet_and_says_so(tmp_path: Path) -> None:
 
 def test_read_xls_reads_old_format_workbook(tmp_path: Path) -> None:
     """An .xls written in BIFF8 reads like an .xlsx."""
-    path = write_xls(tmp_path / "学籍.xls", {"2024秋季学期": [["姓名", "身份证件号", "年级", "学籍状态"], ["王芳", PUPIL, "初一", "在读"]]})
+    path = write_xls(
+        tmp_path / "学籍.xls",
+        {
+            "2024秋季学期": [
+                ["姓名", "身份证件号", "年级", "学籍状态"],
+                ["王芳", PUPIL, "初一", "在读"],
+            ]
+        },
+    )
     roster = load_inputs(roster=[path]).roster
     assert roster[C.PERSON_ID].tolist() == [PUPIL]
     assert roster[C.STAGE].tolist() == ["初中"]
@@ -91,7 +118,11 @@ def test_read_xls_reads_old_format_workbook(tmp_path: Path) -> None:
 
 def test_read_csv_decodes_gbk_as_gb18030(tmp_path: Path) -> None:
     """An 'ANSI' CSV saved by Excel on Chinese Windows is GBK and reads correctly."""
-    path = write_csv(tmp_path / "学籍.csv", [["姓名", "身份证件号", "年级", "学籍状态"], ["欧阳娜娜", PUPIL, "七年级", "在读"]], encoding="gbk")
+    path = write_csv(
+        tmp_path / "学籍.csv",
+        [["姓名", "身份证件号", "年级", "学籍状态"], ["欧阳娜娜", PUPIL, "七年级", "在读"]],
+        encoding="gbk",
+    )
     roster = load_inputs(roster=[path]).roster
     assert roster[C.NAME].tolist() == ["欧阳娜娜"]
     assert roster[C.STAGE].tolist() == ["初中"]
@@ -107,14 +138,23 @@ def test_read_csv_reads_utf8_with_and_without_bom(tmp_path: Path, encoding: str)
 
 def test_read_csv_sniffs_tab_delimiter(tmp_path: Path) -> None:
     """A tab-separated .txt export is read with its delimiter sniffed."""
-    path = write_csv(tmp_path / "r.txt", [["姓名", "身份证号", "年级"], ["李娜", PUPIL, "一年级"]], delimiter="\t")
+    path = write_csv(
+        tmp_path / "r.txt",
+        [["姓名", "身份证号", "年级"], ["李娜", PUPIL, "一年级"]],
+        delimiter="\t",
+    )
     roster = load_inputs(roster=[path]).roster
     assert roster[C.STAGE].tolist() == ["小学"]
 
 
 def test_read_csv_keeps_title_row_out_of_data(tmp_path: Path) -> None:
     """A CSV with a one-cell title line and a 合计 line reads only the data rows."""
-    rows = [["2025年春季学期发放花名册"], ["姓名", "身份证号", "资助项目", "金额"], ["李娜", PUPIL, "小学寄宿生生活补助", "500"], ["合计", "", "", "500"]]
+    rows = [
+        ["2025年春季学期发放花名册"],
+        ["姓名", "身份证号", "资助项目", "金额"],
+        ["李娜", PUPIL, "小学寄宿生生活补助", "500"],
+        ["合计", "", "", "500"],
+    ]
     path = tmp_path / "l.csv"
     path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
     ledger = load_inputs(ledger=[path]).ledger
@@ -133,9 +173,13 @@ def test_read_csv_keeps_title_row_out_of_data(tmp_path: Path) -> None:
         pytest.param(PUPIL[:-1] + ("0" if PUPIL[-1] != "0" else "1"), "invalid", id="校验位错误"),
     ],
 )
-def test_read_excel_classifies_id_cells_as_excel_leaves_them(tmp_path: Path, cell: object, status: str) -> None:
+def test_read_excel_classifies_id_cells_as_excel_leaves_them(
+    tmp_path: Path, cell: object, status: str
+) -> None:
     """IDs stored as numbers are mangled; padding and full-width digits are cleaned, not rejected."""
-    path = write_xlsx(tmp_path / "r.xlsx", {"S": [["姓名", "身份证号", "年级"], ["张伟", cell, "一年级"]]})
+    path = write_xlsx(
+        tmp_path / "r.xlsx", {"S": [["姓名", "身份证号", "年级"], ["张伟", cell, "一年级"]]}
+    )
     roster = load_inputs(roster=[path]).roster
     assert roster[C.ID_STATUS].tolist() == [status]
 
@@ -143,21 +187,32 @@ def test_read_excel_classifies_id_cells_as_excel_leaves_them(tmp_path: Path, cel
 def test_read_excel_lower_case_x_is_upper_cased(tmp_path: Path) -> None:
     """A lower-case x check character is accepted and written upper-case."""
     with_x = "11010519491231002X"
-    path = write_xlsx(tmp_path / "r.xlsx", {"S": [["姓名", "身份证号"], ["赵秀英", with_x.lower()]]})
+    path = write_xlsx(
+        tmp_path / "r.xlsx", {"S": [["姓名", "身份证号"], ["赵秀英", with_x.lower()]]}
+    )
     registry = load_inputs(registry=[path]).registry
     assert registry[C.PERSON_ID].tolist() == [with_x]
 
 
 def test_read_excel_converts_fifteen_digit_legacy_id(tmp_path: Path) -> None:
     """A 15-digit ID of an elderly adult becomes the 18-digit form."""
-    path = write_xlsx(tmp_path / "r.xlsx", {"S": [["姓名", "证件号码", "与户主关系"], ["赵秀英", "110105491231002", "之母"]]})
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        {"S": [["姓名", "证件号码", "与户主关系"], ["赵秀英", "110105491231002", "之母"]]},
+    )
     registry = load_inputs(registry=[path]).registry
     assert registry[C.PERSON_ID].tolist() == ["11010519491231002X"]
 
 
 def test_read_excel_folds_traditional_names_and_middle_dots_into_one_key(tmp_path: Path) -> None:
     """張偉/张伟 and 阿依古丽·买买提/阿依古丽•买买提 share a matching key; the original is kept."""
-    rows = [["姓名", "身份证号"], ["張偉", PUPIL], ["张伟", PUPIL], ["阿依古丽·买买提", PUPIL2], ["阿依古丽•买买提", PUPIL2]]
+    rows = [
+        ["姓名", "身份证号"],
+        ["張偉", PUPIL],
+        ["张伟", PUPIL],
+        ["阿依古丽·买买提", PUPIL2],
+        ["阿依古丽•买买提", PUPIL2],
+    ]
     path = write_xlsx(tmp_path / "r.xlsx", {"S": rows})
     roster = load_inputs(roster=[path]).roster
     assert roster[C.NAME].tolist() == ["張偉", "张伟", "阿依古丽·买买提", "阿依古丽•买买提"]
@@ -169,7 +224,14 @@ def test_read_excel_reports_bad_amount_as_row_error_and_keeps_other_rows(tmp_pat
     """One bad amount is a row issue naming row and column; the rest of the file is read."""
     frame_path = write_xlsx(
         tmp_path / "l.xlsx",
-        {"S": ledger_rows([["学校", "一年级", "张伟", PUPIL, "小学寄宿生生活补助", "五百", None], ["学校", "一年级", "李娜", PUPIL2, "小学寄宿生生活补助", 500, None]])},
+        {
+            "S": ledger_rows(
+                [
+                    ["学校", "一年级", "张伟", PUPIL, "小学寄宿生生活补助", "五百", None],
+                    ["学校", "一年级", "李娜", PUPIL2, "小学寄宿生生活补助", 500, None],
+                ]
+            )
+        },
     )
     loaded = load_inputs(ledger=[frame_path])
     assert len(loaded.ledger) == 2
@@ -180,7 +242,10 @@ def test_read_excel_reports_bad_amount_as_row_error_and_keeps_other_rows(tmp_pat
 def test_load_inputs_expands_folder_and_glob(tmp_path: Path) -> None:
     """A folder or a glob names every spreadsheet in it, once."""
     for i, pid in enumerate((PUPIL, PUPIL2)):
-        write_xlsx(tmp_path / f"学籍{i}.xlsx", {"S": [["姓名", "身份证号", "学籍状态"], [f"学生{i}", pid, "在读"]]})
+        write_xlsx(
+            tmp_path / f"学籍{i}.xlsx",
+            {"S": [["姓名", "身份证号", "学籍状态"], [f"学生{i}", pid, "在读"]]},
+        )
     (tmp_path / "说明.docx").write_bytes(b"not a sheet")
     by_folder = load_inputs(roster=[tmp_path]).roster
     by_glob = load_inputs(roster=[str(tmp_path / "*.xlsx"), str(tmp_path / "学籍0.xlsx")]).roster
@@ -192,12 +257,26 @@ def test_load_inputs_expands_folder_and_glob(tmp_path: Path) -> None:
     ("content", "name", "code"),
     [
         pytest.param(b"", "empty.xlsx", "read.file_empty", id="空文件"),
-        pytest.param("姓名,身份证号\n张伟,1\n".encode(), "renamed.xlsx", "read.not_a_workbook", id="文本改扩展名"),
-        pytest.param(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "locked.xlsx", "read.xlsx_encrypted_or_xls", id="加密工作簿"),
-        pytest.param(b"PK\x03\x04" + b"\x00" * 100, "broken.xlsx", "read.workbook_corrupt", id="损坏的压缩包"),
+        pytest.param(
+            "姓名,身份证号\n张伟,1\n".encode(),
+            "renamed.xlsx",
+            "read.not_a_workbook",
+            id="文本改扩展名",
+        ),
+        pytest.param(
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+            "locked.xlsx",
+            "read.xlsx_encrypted_or_xls",
+            id="加密工作簿",
+        ),
+        pytest.param(
+            b"PK\x03\x04" + b"\x00" * 100, "broken.xlsx", "read.workbook_corrupt", id="损坏的压缩包"
+        ),
     ],
 )
-def test_load_inputs_rejects_unusable_file_with_its_name(tmp_path: Path, content: bytes, name: str, code: str) -> None:
+def test_load_inputs_rejects_unusable_file_with_its_name(
+    tmp_path: Path, content: bytes, name: str, code: str
+) -> None:
     """An unusable file raises one InputError naming the file, never a library traceback."""
     path = tmp_path / name
     path.write_bytes(content)
@@ -219,7 +298,10 @@ def test_load_inputs_rejects_sheet_without_header(tmp_path: Path) -> None:
 
 def test_load_inputs_never_modifies_an_input(tmp_path: Path) -> None:
     """Reading leaves the input's bytes and modification time untouched."""
-    path = write_xlsx(tmp_path / "l.xlsx", {"S": ledger_rows([["学校", "一年级", "张伟", PUPIL, "小学寄宿生生活补助", 500, None]])})
+    path = write_xlsx(
+        tmp_path / "l.xlsx",
+        {"S": ledger_rows([["学校", "一年级", "张伟", PUPIL, "小学寄宿生生活补助", 500, None]])},
+    )
     before = (path.read_bytes(), path.stat().st_mtime_ns)
     load_inputs(ledger=[path])
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before

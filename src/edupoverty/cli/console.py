@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from edupoverty.core.normalise.ids import mask_ids_in_text
 from edupoverty.i18n import t
@@ -29,7 +36,7 @@ class RichProgress:
             console=console,
             transient=True,
         )
-        self._task: int | None = None
+        self._task: TaskID | None = None
         self._started = False
 
     def start(self, label: str, total: int | None) -> None:

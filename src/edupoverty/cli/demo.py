@@ -13,8 +13,16 @@ from edupoverty.i18n import t
 
 
 @click.command(cls=I18nCommand, help="demo.help", short_help="demo.short")
-@option("--out", type=click.Path(path_type=Path), default=Path("edupov-demo"), show_default=True, help="opt.demo_out")
-@option("--students", type=click.IntRange(50), default=300, show_default=True, help="opt.demo_students")
+@option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("edupov-demo"),
+    show_default=True,
+    help="opt.demo_out",
+)
+@option(
+    "--students", type=click.IntRange(50), default=300, show_default=True, help="opt.demo_students"
+)
 @option("--seed", type=int, default=1, show_default=True, help="opt.demo_seed")
 @click.pass_context
 def command(ctx: click.Context, out: Path, students: int, seed: int) -> None:

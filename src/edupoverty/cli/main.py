@@ -13,7 +13,7 @@ from edupoverty.cli.options import I18nGroup, help_text, mark_language_explicit,
 from edupoverty.i18n import set_language
 
 # Explicit, ordered: the help lists commands in this order.
-SUBCOMMANDS = ("reconcile", "validate", "sample", "demo", "policy")
+SUBCOMMANDS = ("reconcile", "audit", "validate", "history", "sample", "demo", "policy")
 
 
 class Root(GuardedGroup, I18nGroup):
@@ -42,7 +42,9 @@ def _set_lang(ctx: click.Context, _param: click.Parameter, value: str | None) ->
     help="opt.lang",
 )
 @option("--debug", is_flag=True, default=False, help="opt.debug")
-@click.version_option(__version__, "--version", "-V", prog_name="edupov", message="%(prog)s %(version)s")
+@click.version_option(
+    __version__, "--version", "-V", prog_name="edupov", message="%(prog)s %(version)s"
+)
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """Root group; the help text comes from the catalogue (cli.help)."""

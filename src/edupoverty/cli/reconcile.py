@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from rich.table import Table
@@ -11,6 +13,14 @@ from rich.table import Table
 from edupoverty.api import reconcile
 from edupoverty.cli.console import RichProgress, console, say
 from edupoverty.cli.errors import ExitCode
+from edupoverty.cli.history import (
+    Comparison,
+    compare_with_previous,
+    history_options,
+    open_run_history,
+    record_run,
+    scope_of,
+)
 from edupoverty.cli.options import I18nCommand, input_options, option, output_options
 from edupoverty.core.config import RunConfig, resolve_config
 from edupoverty.core.errors import ConfigError
@@ -22,11 +32,14 @@ from edupoverty.i18n import t
 from edupoverty.io.config_file import load_config_file
 from edupoverty.io.loading import NoProgress, load_inputs
 from edupoverty.io.policy_file import load_policy
+from edupoverty.io.workbook import write_annotated_copies, write_reconcile_workbook
 from edupoverty.io.writers.findings_csv import write_findings_csv
 from edupoverty.io.writers.summary_json import build_summary, summary_text, write_summary_json
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def run_options(f):  # type: ignore[no-untyped-def]
+
+def run_options(f: F) -> F:
     """Options reconcile and audit share: config, policy, as-of date, terms, output folder."""
     for decl in reversed(
         [
@@ -95,7 +108,12 @@ def build_run_config(
 @input_options
 @run_options
 @option("--fail-on", type=click.Choice(["high", "medium", "low"]), default=None, help="opt.fail_on")
+@option("--mask", is_flag=True, default=False, help="workbook.opt.mask")
+@option(
+    "--annotate-all", "annotate_all", is_flag=True, default=False, help="workbook.opt.annotate_all"
+)
 @output_options
+@history_options
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -110,18 +128,39 @@ def command(
     terms: tuple[str, ...],
     out: Path | None,
     fail_on: str | None,
+    mask: bool,
+    annotate_all: bool,
     as_json: bool,
     quiet: bool,
+    db: Path | None,
+    no_history: bool,
 ) -> None:
     """Reconcile (help text: reconcile.help)."""
+    started_at = dt.datetime.now()
     cfg = build_run_config(
-        config, registry, roster, ledger, policy, as_of, terms, out, encoding,
-        extra={"fail_on": Severity(fail_on) if fail_on else None},
+        config,
+        registry,
+        roster,
+        ledger,
+        policy,
+        as_of,
+        terms,
+        out,
+        encoding,
+        extra={"fail_on": Severity(fail_on) if fail_on else None, "mask": mask or None},
     )
     show = not (quiet or as_json)
     progress = RichProgress() if show else NoProgress()
     try:
-        loaded = load_inputs(cfg.registry, cfg.roster, cfg.ledger, column_aliases=cfg.columns, encoding=cfg.encoding, sheet=sheet, progress=progress)
+        loaded = load_inputs(
+            cfg.registry,
+            cfg.roster,
+            cfg.ledger,
+            column_aliases=cfg.columns,
+            encoding=cfg.encoding,
+            sheet=sheet,
+            progress=progress,
+        )
         pol = load_policy(cfg.policy)
         result = reconcile(loaded, pol, cfg.as_of, cfg.terms, progress=progress)
     finally:
@@ -132,18 +171,64 @@ def command(
     summary = build_summary(loaded, result, pol, str(cfg.policy) if cfg.policy else "builtin")
     write_findings_csv(result.findings, cfg.out / "findings.csv", inputs)
     write_summary_json(summary, cfg.out / "summary.json", inputs)
+    # Copies first: the workbook's hyperlinks point into them.
+    copies = write_annotated_copies(
+        cfg.out, loaded, result.findings, annotate_all=annotate_all, mask=cfg.mask, inputs=inputs
+    )
+    write_reconcile_workbook(
+        cfg.out / "reconcile.xlsx",
+        loaded,
+        result,
+        summary,
+        mask=cfg.mask,
+        annotated=copies,
+        inputs=inputs,
+    )
+    failed = cfg.fail_on is not None and any(
+        Severity(s) >= cfg.fail_on for s in result.findings["severity"].unique()
+    )
+    code = ExitCode.THRESHOLD_FAILED if failed else ExitCode.OK
+    comparison: Comparison | None = None
+    history = open_run_history(db, no_history, config)
+    if history is not None:
+        with history:
+            comparison = compare_with_previous(history, scope_of(cfg), result.findings)
+            record_run(
+                history,
+                command="reconcile",
+                cfg=cfg,
+                loaded=loaded,
+                result=result,
+                policy_name=pol.name,
+                policy_fingerprint=pol.fingerprint(),
+                started_at=started_at,
+                exit_code=int(code),
+            )
     if as_json:
         click.echo(summary_text(summary), nl=False)
     elif show:
+        for note in copies.skipped.values():
+            say(note, style="yellow")
         print_summary(summary, cfg.out)
-    if cfg.fail_on is not None and any(Severity(s) >= cfg.fail_on for s in result.findings["severity"].unique()):
-        ctx.exit(ExitCode.THRESHOLD_FAILED)
-    ctx.exit(ExitCode.OK)
+        if comparison is not None and comparison.previous_run_id is not None:
+            counts = comparison.counts()
+            say(
+                t(
+                    "reconcile.history",
+                    run=comparison.previous_run_id,
+                    new=counts["new"],
+                    open=counts["open"],
+                    resolved=counts["resolved"],
+                )
+            )
+    ctx.exit(code)
 
 
 def print_summary(summary: Summary, out: Path) -> None:
     """Print the per-rule table (rule, severity, findings, people, money) on stderr."""
-    table = Table(title=t("reconcile.table_title", as_of=summary.as_of, terms="、".join(summary.terms)))
+    table = Table(
+        title=t("reconcile.table_title", as_of=summary.as_of, terms="、".join(summary.terms))
+    )
     table.add_column(t("col.rule"))
     table.add_column(t("col.severity"))
     table.add_column(t("col.count"), justify="right")
@@ -151,7 +236,14 @@ def print_summary(summary: Summary, out: Path) -> None:
     table.add_column(t("col.amount"), justify="right")
     for r in summary.rules:
         style = {"high": "red", "medium": "yellow", "low": "cyan"}[r.severity] if r.count else "dim"
-        table.add_row(f"{r.title} ({r.rule})", t(f"severity.{r.severity}"), str(r.count), str(r.people), fen_to_yuan(int(r.amount * 100)), style=style)
+        table.add_row(
+            f"{r.title} ({r.rule})",
+            t(f"severity.{r.severity}"),
+            str(r.count),
+            str(r.people),
+            fen_to_yuan(int(r.amount * 100)),
+            style=style,
+        )
     console.print(table)
     for code, reason in summary.rules_skipped.items():
         say(t("reconcile.rule_skipped", rule=code, reason=reason.split(":", 1)[-1]), style="dim")

@@ -21,9 +21,13 @@ from edupoverty.io.validation import validate_files
 @click.command(cls=I18nCommand, help="validate.help", short_help="validate.short")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @input_options
-@option("--config", "config", type=click.Path(path_type=Path), default=None, help="opt.config_columns")
+@option(
+    "--config", "config", type=click.Path(path_type=Path), default=None, help="opt.config_columns"
+)
 @option("--json", "as_json", is_flag=True, default=False, help="opt.json")
-@option("--max-errors", type=click.IntRange(0), default=20, show_default=True, help="opt.max_errors")
+@option(
+    "--max-errors", type=click.IntRange(0), default=20, show_default=True, help="opt.max_errors"
+)
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -39,11 +43,17 @@ def command(
 ) -> None:
     """Validate files (help text: validate.help)."""
     items: list[tuple[str | Path, SourceKind | None]] = [(f, None) for f in files]
-    items += [(p, "registry") for p in registry] + [(p, "roster") for p in roster] + [(p, "ledger") for p in ledger]
+    items += (
+        [(p, "registry") for p in registry]
+        + [(p, "roster") for p in roster]
+        + [(p, "ledger") for p in ledger]
+    )
     if not items:
         raise click.UsageError(t("validate.no_files"))
     aliases = load_column_aliases(config) if config else None
-    report = validate_files(items, column_aliases=aliases, encoding=encoding, sheet=sheet, max_errors=max_errors)
+    report = validate_files(
+        items, column_aliases=aliases, encoding=encoding, sheet=sheet, max_errors=max_errors
+    )
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
@@ -80,16 +90,35 @@ def _print_report(report: dict[str, Any]) -> None:
 def _print_sheet(s: dict[str, Any]) -> None:
     kind = t(f"kind.{s['kind']}")
     header = ",".join(str(r) for r in s["header_rows"])
-    say(t("validate.sheet_line", sheet=s["sheet"] or "-", kind=kind, header=header, term=s["term"] or "-"))
+    say(
+        t(
+            "validate.sheet_line",
+            sheet=s["sheet"] or "-",
+            kind=kind,
+            header=header,
+            term=s["term"] or "-",
+        )
+    )
     recognised = "、".join(f"{label}→{col}" for label, col in s["columns"].items())
     say(t("validate.columns", columns=recognised))
     if s["unrecognised"]:
         say(t("validate.unrecognised", columns="、".join(s["unrecognised"])), style="dim")
     for note in s["notes"]:
         say(f"  {note}", style="dim")
-    say(t("validate.rows", read=s["rows_read"], accepted=s["rows_accepted"], rejected=s["rows_rejected"], remarks=s["remarks"]))
+    say(
+        t(
+            "validate.rows",
+            read=s["rows_read"],
+            accepted=s["rows_accepted"],
+            rejected=s["rows_rejected"],
+            remarks=s["remarks"],
+        )
+    )
     if s["errors"]:
-        table = Table(title=t("validate.errors_title", shown=len(s["errors"]), total=s["error_count"]), show_lines=False)
+        table = Table(
+            title=t("validate.errors_title", shown=len(s["errors"]), total=s["error_count"]),
+            show_lines=False,
+        )
         table.add_column(t("col.row"), justify="right")
         table.add_column(t("col.column"))
         table.add_column(t("col.problem"))

@@ -62,9 +62,33 @@ class RuleContext:
         """
         r = self.roster
         if r.empty:
-            return pd.DataFrame(columns=[C.PERSON_ID, C.TERM, C.SCHOOL, C.STAGE, C.BOARDING, C.NAME, C.SOURCE, C.FILE, C.SHEET, C.ROW])
+            return pd.DataFrame(
+                columns=[
+                    C.PERSON_ID,
+                    C.TERM,
+                    C.SCHOOL,
+                    C.STAGE,
+                    C.BOARDING,
+                    C.NAME,
+                    C.SOURCE,
+                    C.FILE,
+                    C.SHEET,
+                    C.ROW,
+                ]
+            )
         active = r[(r[C.STATUS] == ACTIVE) & r[C.PERSON_ID].notna()]
-        cols = [C.PERSON_ID, C.TERM, C.SCHOOL, C.STAGE, C.BOARDING, C.NAME, C.SOURCE, C.FILE, C.SHEET, C.ROW]
+        cols = [
+            C.PERSON_ID,
+            C.TERM,
+            C.SCHOOL,
+            C.STAGE,
+            C.BOARDING,
+            C.NAME,
+            C.SOURCE,
+            C.FILE,
+            C.SHEET,
+            C.ROW,
+        ]
         dated = active[active[C.TERM].notna()][cols]
         undated = active[active[C.TERM].isna()][cols]
         if not undated.empty:
@@ -77,7 +101,9 @@ class RuleContext:
     @cached_property
     def first_active(self) -> pd.DataFrame:
         """The first active roster row per (person_id, term): where stage and boarding come from."""
-        return self.active_enrolments.drop_duplicates([C.PERSON_ID, C.TERM], keep="first").reset_index(drop=True)
+        return self.active_enrolments.drop_duplicates(
+            [C.PERSON_ID, C.TERM], keep="first"
+        ).reset_index(drop=True)
 
     @cached_property
     def payments(self) -> pd.DataFrame:
@@ -88,7 +114,12 @@ class RuleContext:
         lg = self.ledger
         if lg.empty or C.PROGRAM not in lg:
             return lg.assign(group=pd.Series(dtype=_STRING)).iloc[0:0]
-        usable = lg[lg[C.PERSON_ID].notna() & lg[C.PROGRAM].notna() & lg[C.AMOUNT_CENTS].notna() & lg[C.TERM].notna()].copy()
+        usable = lg[
+            lg[C.PERSON_ID].notna()
+            & lg[C.PROGRAM].notna()
+            & lg[C.AMOUNT_CENTS].notna()
+            & lg[C.TERM].notna()
+        ].copy()
         groups = {p.code: self.policy.group_of(p.code) for p in self.policy.programs}
         usable["group"] = usable[C.PROGRAM].map(groups).astype(_STRING)
         return usable
@@ -98,9 +129,13 @@ class RuleContext:
         """Eligible (person_id, category) pairs from the registry; cleared monitoring excluded."""
         reg = self.registry
         if reg.empty:
-            return pd.DataFrame({C.PERSON_ID: pd.Series(dtype=_STRING), C.CATEGORY: pd.Series(dtype=_STRING)})
+            return pd.DataFrame(
+                {C.PERSON_ID: pd.Series(dtype=_STRING), C.CATEGORY: pd.Series(dtype=_STRING)}
+            )
         rows = reg[reg[C.PERSON_ID].notna() & reg[C.CATEGORY].notna()]
-        cleared = (rows[C.CATEGORY] == "监测对象") & (rows[C.RISK_CLEARED].fillna(False).astype(bool))
+        cleared = (rows[C.CATEGORY] == "监测对象") & (
+            rows[C.RISK_CLEARED].fillna(False).astype(bool)
+        )
         pairs = rows.loc[~cleared, [C.PERSON_ID, C.CATEGORY]].drop_duplicates()
         return pairs.reset_index(drop=True)
 
@@ -110,7 +145,11 @@ class RuleContext:
         reg = self.registry
         if reg.empty:
             return reg
-        return sort_by_location(reg[reg[C.PERSON_ID].notna()]).drop_duplicates(C.PERSON_ID, keep="first").reset_index(drop=True)
+        return (
+            sort_by_location(reg[reg[C.PERSON_ID].notna()])
+            .drop_duplicates(C.PERSON_ID, keep="first")
+            .reset_index(drop=True)
+        )
 
     @cached_property
     def program_categories(self) -> pd.DataFrame:
@@ -131,7 +170,9 @@ class RuleContext:
         """
         if pairs.empty:
             return pd.Series(dtype=bool)
-        ok = self.person_categories.merge(self.program_categories, on=C.CATEGORY)[[C.PERSON_ID, C.PROGRAM]].drop_duplicates()
+        ok = self.person_categories.merge(self.program_categories, on=C.CATEGORY)[
+            [C.PERSON_ID, C.PROGRAM]
+        ].drop_duplicates()
         ok["_ok"] = True
         merged = pairs[[C.PERSON_ID, C.PROGRAM]].merge(ok, on=[C.PERSON_ID, C.PROGRAM], how="left")
         result = merged["_ok"].fillna(False).astype(bool).to_numpy()
@@ -144,7 +185,11 @@ class RuleContext:
 
         Columns: program, term, standard_cents (the first allowed amount), allowed (tuple of fen).
         """
-        terms = set(self.terms) | set(self.ledger[C.TERM].dropna().astype(str)) if not self.ledger.empty else set(self.terms)
+        terms = (
+            set(self.terms) | set(self.ledger[C.TERM].dropna().astype(str))
+            if not self.ledger.empty
+            else set(self.terms)
+        )
         rows = []
         for p in self.policy.programs:
             for term in sorted(terms, key=term_sort_key):
@@ -161,7 +206,9 @@ class RuleContext:
         """Return whole years of age at the as-of date for each birth date (Int64)."""
         b = pd.to_datetime(birth_dates)
         years = self.as_of.year - b.dt.year
-        before_birthday = (b.dt.month > self.as_of.month) | ((b.dt.month == self.as_of.month) & (b.dt.day > self.as_of.day))
+        before_birthday = (b.dt.month > self.as_of.month) | (
+            (b.dt.month == self.as_of.month) & (b.dt.day > self.as_of.day)
+        )
         return (years - before_birthday.astype("Int64")).astype("Int64")
 
 

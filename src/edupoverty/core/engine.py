@@ -123,10 +123,14 @@ def run_rules(
     chosen: Sequence[Rule] = rules if rules is not None else ALL_RULES
     linked_ledger, issues = match_programs(ledger, policy)
     linked_ledger = link_guardian_payments(linked_ledger, registry, as_of)
-    present = frozenset(k for k, f in zip(SOURCE_KINDS, (registry, roster, ledger), strict=True) if not f.empty)
+    present = frozenset(
+        k for k, f in zip(SOURCE_KINDS, (registry, roster, ledger), strict=True) if not f.empty
+    )
     review = review_terms(ledger, terms)
     ctx = RuleContext(registry, roster, linked_ledger, policy, as_of, review, present)
-    result = ReconcileResult(findings=empty_findings(), issues=issues, terms=review, as_of=as_of, context=ctx)
+    result = ReconcileResult(
+        findings=empty_findings(), issues=issues, terms=review, as_of=as_of, context=ctx
+    )
     parts: list[pd.DataFrame] = []
     if progress:
         progress.start("progress.rules", len(chosen))

@@ -168,13 +168,19 @@ def make_findings(
             ev_frame[col] = located[col]
     if C.AMOUNT_CENTS in located and "amount" not in ev_frame:
         ev_frame["amount"] = located[C.AMOUNT_CENTS].map(fen_to_yuan)
-    variants = message_variant if isinstance(message_variant, pd.Series) else pd.Series(message_variant, index=idx)
+    variants = (
+        message_variant
+        if isinstance(message_variant, pd.Series)
+        else pd.Series(message_variant, index=idx)
+    )
     records = ev_frame.astype(object).where(ev_frame.notna(), None).to_dict("records")
     messages = [
         t(spec.message_id(v), **{k: ("" if val is None else val) for k, val in rec.items()})
         for v, rec in zip(variants.tolist(), records, strict=True)
     ]
-    evidence_json = [json.dumps(_jsonable(rec), ensure_ascii=False, sort_keys=True) for rec in records]
+    evidence_json = [
+        json.dumps(_jsonable(rec), ensure_ascii=False, sort_keys=True) for rec in records
+    ]
     out = pd.DataFrame(
         {
             "rule": pd.Series(spec.code, index=idx, dtype=_STRING),
@@ -184,10 +190,14 @@ def make_findings(
             C.SOURCE: _col(located, C.SOURCE, n),
             C.FILE: _col(located, C.FILE, n),
             C.SHEET: _col(located, C.SHEET, n).fillna(""),
-            C.ROW: located[C.ROW].astype("Int64") if C.ROW in located else pd.Series(pd.NA, index=idx, dtype="Int64"),
+            C.ROW: located[C.ROW].astype("Int64")
+            if C.ROW in located
+            else pd.Series(pd.NA, index=idx, dtype="Int64"),
             C.PROGRAM: _col(located, C.PROGRAM, n),
             C.TERM: _col(located, C.TERM, n),
-            C.AMOUNT_CENTS: located[C.AMOUNT_CENTS].astype("Int64") if C.AMOUNT_CENTS in located else pd.Series(pd.NA, index=idx, dtype="Int64"),
+            C.AMOUNT_CENTS: located[C.AMOUNT_CENTS].astype("Int64")
+            if C.AMOUNT_CENTS in located
+            else pd.Series(pd.NA, index=idx, dtype="Int64"),
             "message": pd.Series(messages, index=idx, dtype=_STRING),
             "related": _col(located, "related", n).fillna(""),
             "evidence": pd.Series(evidence_json, index=idx, dtype=_STRING),
@@ -216,7 +226,9 @@ def _jsonable(record: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def fingerprint(rule: str, person_id: str | None, program: str | None, term: str | None, where: str = "") -> str:
+def fingerprint(
+    rule: str, person_id: str | None, program: str | None, term: str | None, where: str = ""
+) -> str:
     """Return a finding's stable fingerprint (rule, person, programme, term), for run history.
 
     Findings without a person (an invalid ID) fall back to their location, ``where``.

@@ -54,7 +54,10 @@ def match_programs(ledger: pd.DataFrame, policy: Policy) -> tuple[pd.DataFrame, 
             "row": grouped["row"].astype("int64"),
             "column": None,
             "code": "row.program_unknown",
-            "params": [json.dumps({"program": p, "rows": int(n)}, ensure_ascii=False) for p, n in zip(grouped["_p"], grouped["rows"], strict=True)],
+            "params": [
+                json.dumps({"program": p, "rows": int(n)}, ensure_ascii=False)
+                for p, n in zip(grouped["_p"], grouped["rows"], strict=True)
+            ],
             "level": "error",
         }
     )
@@ -62,10 +65,14 @@ def match_programs(ledger: pd.DataFrame, policy: Policy) -> tuple[pd.DataFrame, 
 
 
 def _no_issues() -> pd.DataFrame:
-    return pd.DataFrame(columns=["source", "file", "sheet", "row", "column", "code", "params", "level"])
+    return pd.DataFrame(
+        columns=["source", "file", "sheet", "row", "column", "code", "params", "level"]
+    )
 
 
-def link_guardian_payments(ledger: pd.DataFrame, registry: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+def link_guardian_payments(
+    ledger: pd.DataFrame, registry: pd.DataFrame, as_of: dt.date
+) -> pd.DataFrame:
     """Return the ledger with payments made under a guardian's ID relinked to the pupil.
 
     A ledger row whose ID belongs to a registry adult (18 or over at ``as_of``) while a
@@ -74,16 +81,31 @@ def link_guardian_payments(ledger: pd.DataFrame, registry: pd.DataFrame, as_of: 
     pupil's, ``linked_via`` = ``guardian`` and ``guardian_id`` keeps the ledger ID.
     """
     out = ledger.copy()
-    out[C.LINKED_VIA] = pd.Series(pd.NA, index=out.index, dtype=_STRING).mask(out[C.PERSON_ID].notna(), "id") if not out.empty else pd.Series(dtype=_STRING)
+    out[C.LINKED_VIA] = (
+        pd.Series(pd.NA, index=out.index, dtype=_STRING).mask(out[C.PERSON_ID].notna(), "id")
+        if not out.empty
+        else pd.Series(dtype=_STRING)
+    )
     out[C.GUARDIAN_ID] = pd.Series(pd.NA, index=out.index, dtype=_STRING)
     if out.empty or registry.empty:
         return out
     reg = registry[registry[C.PERSON_ID].notna() & registry[C.HOUSEHOLD_NO].notna()]
     birth = pd.to_datetime(reg[C.ID_BIRTH_DATE])
-    age = as_of.year - birth.dt.year - ((birth.dt.month > as_of.month) | ((birth.dt.month == as_of.month) & (birth.dt.day > as_of.day))).astype(int)
-    adults = reg.loc[age >= ADULT_AGE, [C.PERSON_ID, C.HOUSEHOLD_NO, C.NAME_KEY]].drop_duplicates(C.PERSON_ID)
+    age = (
+        as_of.year
+        - birth.dt.year
+        - (
+            (birth.dt.month > as_of.month)
+            | ((birth.dt.month == as_of.month) & (birth.dt.day > as_of.day))
+        ).astype(int)
+    )
+    adults = reg.loc[age >= ADULT_AGE, [C.PERSON_ID, C.HOUSEHOLD_NO, C.NAME_KEY]].drop_duplicates(
+        C.PERSON_ID
+    )
     members = reg[[C.PERSON_ID, C.HOUSEHOLD_NO, C.NAME_KEY]].drop_duplicates([C.PERSON_ID])
-    candidates = out.loc[out[C.PERSON_ID].isin(adults[C.PERSON_ID]), [C.PERSON_ID, C.NAME_KEY]].reset_index()
+    candidates = out.loc[
+        out[C.PERSON_ID].isin(adults[C.PERSON_ID]), [C.PERSON_ID, C.NAME_KEY]
+    ].reset_index()
     if candidates.empty:
         return out
     cand = candidates.merge(adults.rename(columns={C.NAME_KEY: "_adult_key"}), on=C.PERSON_ID)

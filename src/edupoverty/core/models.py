@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -50,7 +50,7 @@ class Severity(Enum):
         return self.rank < other.rank
 
 
-class Stage(str, Enum):
+class Stage(StrEnum):
     """Canonical school stages (学段)."""
 
     PRESCHOOL = "学前"

@@ -12,17 +12,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "内部错误（{kind}）：这是 edupov 的问题，不是您的数据的问题。请加 --debug 重新运行，并把输出（身份证号已脱敏）发给维护人员。",
         "internal error ({kind}): a bug in edupov, not in your data. Run again with --debug and send the output (IDs are masked) to the maintainers.",
     ),
-    "cli.interrupted": ("已中断，之前的输出文件保持不变。", "interrupted; earlier outputs are untouched."),
+    "cli.interrupted": (
+        "已中断，之前的输出文件保持不变。",
+        "interrupted; earlier outputs are untouched.",
+    ),
     "opt.lang": ("界面语言：zh（中文）或 en（英文）", "language of messages: zh or en"),
-    "opt.debug": ("出错时显示详细的调试信息（身份证号仍脱敏）", "show debugging details on errors (IDs stay masked)"),
-    "opt.registry": ("建档立卡/监测/低保等名单：文件、文件夹或通配符，可重复", "registry lists: files, folders or globs; repeatable"),
-    "opt.roster": ("学籍表：文件、文件夹或通配符，可重复", "school rosters: files, folders or globs; repeatable"),
-    "opt.ledger": ("资助发放台账：文件、文件夹或通配符，可重复", "payment ledgers: files, folders or globs; repeatable"),
-    "opt.encoding": ("CSV 文件编码（默认自动识别 UTF-8 / GBK）", "CSV encoding (default: detect UTF-8 / GBK)"),
+    "opt.debug": (
+        "出错时显示详细的调试信息（身份证号仍脱敏）",
+        "show debugging details on errors (IDs stay masked)",
+    ),
+    "opt.registry": (
+        "建档立卡/监测/低保等名单：文件、文件夹或通配符，可重复",
+        "registry lists: files, folders or globs; repeatable",
+    ),
+    "opt.roster": (
+        "学籍表：文件、文件夹或通配符，可重复",
+        "school rosters: files, folders or globs; repeatable",
+    ),
+    "opt.ledger": (
+        "资助发放台账：文件、文件夹或通配符，可重复",
+        "payment ledgers: files, folders or globs; repeatable",
+    ),
+    "opt.encoding": (
+        "CSV 文件编码（默认自动识别 UTF-8 / GBK）",
+        "CSV encoding (default: detect UTF-8 / GBK)",
+    ),
     "opt.sheet": ("只读取该名称的工作表", "read only the sheet with this name"),
     "opt.json": ("以 JSON 格式输出到标准输出", "print JSON to stdout"),
     "opt.quiet": ("只显示错误", "print nothing but errors"),
-    "opt.config_columns": ("edupov.toml 配置文件（读取其中的 [columns] 列名别名）", "edupov.toml (its [columns] header aliases are used)"),
+    "opt.config_columns": (
+        "edupov.toml 配置文件（读取其中的 [columns] 列名别名）",
+        "edupov.toml (its [columns] header aliases are used)",
+    ),
     "opt.max_errors": ("每个工作表最多列出的错误行数", "row errors listed per sheet"),
     "validate.help": (
         "检查表格能否读取：识别出的表格类型、表头所在行、识别/未识别的列、读取/接受/拒绝的行数，以及前若干条行错误（身份证号脱敏）。"
@@ -31,8 +52,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "columns, rows read / accepted / rejected, and the first row errors (IDs masked). Exit 0 when all is "
         "clean, 1 when some rows were rejected, 2 when a file cannot be used at all.",
     ),
-    "validate.short": ("检查表格能否读取、哪些行有问题", "check files: columns recognised, bad rows"),
-    "validate.no_files": ("请至少给出一个文件、文件夹或通配符。", "give at least one file, folder or glob."),
+    "validate.short": (
+        "检查表格能否读取、哪些行有问题",
+        "check files: columns recognised, bad rows",
+    ),
+    "validate.no_files": (
+        "请至少给出一个文件、文件夹或通配符。",
+        "give at least one file, folder or glob.",
+    ),
     "validate.skipped_sheet": ("  工作表「{sheet}」：{reason}", "  sheet '{sheet}': {reason}"),
     "validate.sheet_line": (
         "工作表「{sheet}」：{kind}，表头在第 {header} 行，学期 {term}",
@@ -44,7 +71,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "  读取 {read} 行，接受 {accepted} 行，拒绝 {rejected} 行，提示 {remarks} 条",
         "  {read} rows read, {accepted} accepted, {rejected} rejected, {remarks} remarks",
     ),
-    "validate.errors_title": ("行错误（显示 {shown} / 共 {total} 条）", "row errors ({shown} of {total} shown)"),
+    "validate.errors_title": (
+        "行错误（显示 {shown} / 共 {total} 条）",
+        "row errors ({shown} of {total} shown)",
+    ),
     "validate.total": (
         "共 {files} 个文件，{unusable} 个无法使用；读取 {read} 行，拒绝 {rejected} 行。",
         "{files} files, {unusable} unusable; {read} rows read, {rejected} rejected.",

@@ -2,8 +2,14 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # whole files / sheets (exit 2)
-    "read.file_missing": ("找不到文件或文件夹，请检查路径是否正确。", "no such file or folder; check the path."),
-    "read.file_empty": ("文件是空的（0 字节），请重新导出。", "the file is empty (0 bytes); export it again."),
+    "read.file_missing": (
+        "找不到文件或文件夹，请检查路径是否正确。",
+        "no such file or folder; check the path.",
+    ),
+    "read.file_empty": (
+        "文件是空的（0 字节），请重新导出。",
+        "the file is empty (0 bytes); export it again.",
+    ),
     "read.not_a_workbook": (
         "这不是 Excel 工作簿（可能是改了扩展名的文本或网页文件），请在原系统重新导出为 .xlsx 或 .csv。",
         "this is not an Excel workbook (perhaps a text or web page file renamed); export it again as .xlsx or .csv.",
@@ -17,23 +23,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the workbook is corrupt or cannot be parsed ({detail}); open it in Excel, save a copy and retry.",
     ),
     "read.sheet_corrupt": ("工作表无法读取（{detail}）。", "the sheet cannot be read ({detail})."),
-    "read.sheet_not_found": ("没有名为「{sheet}」的工作表；现有工作表：{sheets}。", "no sheet named '{sheet}'; sheets: {sheets}."),
+    "read.sheet_not_found": (
+        "没有名为「{sheet}」的工作表；现有工作表：{sheets}。",
+        "no sheet named '{sheet}'; sheets: {sheets}.",
+    ),
     "read.no_header": (
         "前20行里找不到表头（应有「姓名」「身份证号」等列名）；请检查是否选错了文件，或在 edupov.toml 的 [columns] 中补充列名。",
         "no header in the first 20 rows (expected column names such as 姓名 and 身份证号); check the file, or add aliases in the [columns] table of edupov.toml.",
     ),
-    "read.no_visible_sheet": ("工作簿中没有可见的工作表（全部被隐藏）。", "the workbook has no visible sheet (all are hidden)."),
+    "read.no_visible_sheet": (
+        "工作簿中没有可见的工作表（全部被隐藏）。",
+        "the workbook has no visible sheet (all are hidden).",
+    ),
     "read.kind_unknown": (
         "无法判断这是建档立卡名单、学籍表还是发放台账；请用 --registry / --roster / --ledger 指明。",
         "cannot tell whether this is a registry, a roster or a ledger; name it with --registry / --roster / --ledger.",
     ),
-    "read.glob_empty": ("「{pattern}」没有匹配到任何表格文件（.xlsx .xls .csv）。", "'{pattern}' matches no spreadsheet (.xlsx .xls .csv)."),
-    "read.dir_empty": ("文件夹中没有表格文件（.xlsx .xlsm .xls .csv .txt）。", "the folder holds no spreadsheet (.xlsx .xlsm .xls .csv .txt)."),
+    "read.glob_empty": (
+        "「{pattern}」没有匹配到任何表格文件（.xlsx .xls .csv）。",
+        "'{pattern}' matches no spreadsheet (.xlsx .xls .csv).",
+    ),
+    "read.dir_empty": (
+        "文件夹中没有表格文件（.xlsx .xlsm .xls .csv .txt）。",
+        "the folder holds no spreadsheet (.xlsx .xlsm .xls .csv .txt).",
+    ),
     "read.unsupported_suffix": (
         "不支持「{suffix}」格式，请导出为 .xlsx、.xls 或 .csv。",
         "'{suffix}' files are not supported; export as .xlsx, .xls or .csv.",
     ),
-    "read.encoding_failed": ("无法按 {encoding} 编码读取文件（{detail}）。", "cannot decode the file as {encoding} ({detail})."),
+    "read.encoding_failed": (
+        "无法按 {encoding} 编码读取文件（{detail}）。",
+        "cannot decode the file as {encoding} ({detail}).",
+    ),
     # sheet remarks
     "read.sheet_hidden": ("隐藏的工作表，已跳过", "hidden sheet, skipped"),
     "read.sheet_empty": ("空工作表，已跳过", "empty sheet, skipped"),
@@ -41,16 +62,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "read.sheet_kind_unknown": ("无法判断表格类型，已跳过", "kind of table unknown, skipped"),
     "read.csv_decoded_gb18030": ("按 GBK（GB18030）编码读取", "decoded as GBK (GB18030)"),
     # row issues
-    "row.id_invalid": ("证件号码无效（{reason_text}）：{value}", "invalid ID number ({reason_text}): {value}"),
+    "row.id_invalid": (
+        "证件号码无效（{reason_text}）：{value}",
+        "invalid ID number ({reason_text}): {value}",
+    ),
     "row.id_mangled": (
         "证件号码被 Excel 存成了数字，末几位已丢失：{value}；请在原系统重新导出，并把该列设为文本。",
         "the ID was stored by Excel as a number and its last digits are lost: {value}; re-export with the column as text.",
     ),
-    "row.id_is_student_no": ("证件号码列填的是学籍号（J/L 开头），不是身份证号：{value}", "the ID column holds a J/L student number, not an ID: {value}"),
-    "row.id_region_unknown": ("证件号码的地区码不在行政区划代码表中（仅提示）：{value}", "the ID's region code is not in the division code list (remark only): {value}"),
-    "row.id_missing": ("证件号码为空，无法按身份证号关联", "the ID is empty; the row cannot be linked by ID"),
+    "row.id_is_student_no": (
+        "证件号码列填的是学籍号（J/L 开头），不是身份证号：{value}",
+        "the ID column holds a J/L student number, not an ID: {value}",
+    ),
+    "row.id_region_unknown": (
+        "证件号码的地区码不在行政区划代码表中（仅提示）：{value}",
+        "the ID's region code is not in the division code list (remark only): {value}",
+    ),
+    "row.id_missing": (
+        "证件号码为空，无法按身份证号关联",
+        "the ID is empty; the row cannot be linked by ID",
+    ),
     "row.name_missing": ("姓名为空", "the name is empty"),
-    "row.amount_invalid": ("金额无法识别（{reason_text}）：{value}", "amount not usable ({reason_text}): {value}"),
+    "row.amount_invalid": (
+        "金额无法识别（{reason_text}）：{value}",
+        "amount not usable ({reason_text}): {value}",
+    ),
     "row.program_unknown": (
         "资助项目「{program}」不在资助政策中（共{rows}行），这些行不参与金额核查；请在政策文件的 aliases 中补充。",
         "programme '{program}' is not in the policy ({rows} rows); they are left out of the money rules; add it to the policy's aliases.",

@@ -41,7 +41,12 @@ def _columns(table: Any, path: Path) -> dict[str, list[str]]:
     for key, value in table.items():
         column = USER_FIELD_NAMES.get(key)
         if column is None:
-            raise ConfigError.of("config.columns_unknown_field", file=path.name, field=key, fields="、".join(USER_FIELD_NAMES))
+            raise ConfigError.of(
+                "config.columns_unknown_field",
+                file=path.name,
+                field=key,
+                fields="、".join(USER_FIELD_NAMES),
+            )
         values = [value] if isinstance(value, str) else value
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise ConfigError.of("config.columns_not_strings", file=path.name, field=key)

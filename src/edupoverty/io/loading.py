@@ -145,7 +145,9 @@ def expand_paths(patterns: Iterable[str | Path], base: Path | None = None) -> li
             found.extend(files)
         elif path.is_file():
             if not _is_supported(path):
-                raise InputError.of("read.unsupported_suffix", file=path.name, suffix=path.suffix or "-")
+                raise InputError.of(
+                    "read.unsupported_suffix", file=path.name, suffix=path.suffix or "-"
+                )
             found.append(path)
         else:
             raise InputError.of("read.file_missing", file=str(pattern))
@@ -229,7 +231,12 @@ def load_inputs(
     aliases = AliasTable(column_aliases)
     items: list[InputFile] = []
     errors: list[ErrorDetail] = []
-    for kind, patterns in (("registry", registry), ("roster", roster), ("ledger", ledger), (None, unknown)):
+    for kind, patterns in (
+        ("registry", registry),
+        ("roster", roster),
+        ("ledger", ledger),
+        (None, unknown),
+    ):
         try:
             items.extend(InputFile(p, kind) for p in expand_paths(patterns, base))  # type: ignore[arg-type]
         except InputError as exc:
@@ -268,8 +275,15 @@ def assemble(reports: list[FileReport]) -> LoadedInputs:
             parts[result.kind].append(frame)
             if not result.issues.empty:
                 issue_parts.append(result.issues)
-    frames = {kind: conform(pd.concat(p, ignore_index=True) if p else pd.DataFrame(), kind) for kind, p in parts.items()}
-    issues = pd.concat(issue_parts, ignore_index=True) if issue_parts else pd.DataFrame(columns=ISSUE_COLUMNS)
+    frames = {
+        kind: conform(pd.concat(p, ignore_index=True) if p else pd.DataFrame(), kind)
+        for kind, p in parts.items()
+    }
+    issues = (
+        pd.concat(issue_parts, ignore_index=True)
+        if issue_parts
+        else pd.DataFrame(columns=ISSUE_COLUMNS)
+    )
     return LoadedInputs(frames["registry"], frames["roster"], frames["ledger"], issues, reports)
 
 

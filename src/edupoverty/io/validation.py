@@ -52,7 +52,9 @@ def validate_files(
             try:
                 report = read_file(InputFile(path, kind), aliases, encoding, sheet)
             except EdupovError as exc:
-                files.append({"file": path.name, "path": str(path), "usable": False, "error": exc.render()})
+                files.append(
+                    {"file": path.name, "path": str(path), "usable": False, "error": exc.render()}
+                )
                 continue
             files.append(_describe(report, max_errors))
     usable = [f for f in files if f["usable"]]

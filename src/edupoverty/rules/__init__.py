@@ -31,4 +31,20 @@ ALL_RULES = (
 )
 """Every rule, in the SPEC table's order (also the order of sheets and summary rows)."""
 
+__all__ = [
+    "ALL_RULES",
+    "RULES_BY_CODE",
+    "amount_mismatch",
+    "duplicate_aid",
+    "duplicate_enrollment",
+    "id_number_mangled",
+    "identity_conflict",
+    "ineligible_aid",
+    "invalid_id",
+    "missed_aid",
+    "not_enrolled",
+    "paid_not_enrolled",
+    "probable_match",
+]
+
 RULES_BY_CODE = {module.RULE.code: module for module in ALL_RULES}

@@ -24,7 +24,9 @@ def render_rules_markdown() -> str:
     for rule in ALL_RULES:
         spec = rule.RULE
         needs = "、".join(_NEEDS_ZH[n] for n in sorted(spec.needs)) or "任一 any"
-        lines.append(f"| `{spec.code}` | {t(f'rule.{spec.key}.title', lang='zh')} | {_SEVERITY_ZH[spec.severity.value]} | {needs} |")
+        lines.append(
+            f"| `{spec.code}` | {t(f'rule.{spec.key}.title', lang='zh')} | {_SEVERITY_ZH[spec.severity.value]} | {needs} |"
+        )
     for rule in ALL_RULES:
         spec = rule.RULE
         lines += [

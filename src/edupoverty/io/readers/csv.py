@@ -31,11 +31,17 @@ def decode_bytes(data: bytes, forced: str | None = None) -> tuple[str, str]:
         forced: an encoding named with ``--encoding`` (``gbk`` is read as GB18030).
     """
     if forced:
-        name = "gb18030" if forced.lower().replace("-", "") in {"gbk", "gb2312", "cp936", "ansi"} else forced
+        name = (
+            "gb18030"
+            if forced.lower().replace("-", "") in {"gbk", "gb2312", "cp936", "ansi"}
+            else forced
+        )
         try:
             return data.decode(name), name
         except (UnicodeDecodeError, LookupError) as exc:
-            raise InputError.of("read.encoding_failed", encoding=forced, detail=str(exc)[:120]) from exc
+            raise InputError.of(
+                "read.encoding_failed", encoding=forced, detail=str(exc)[:120]
+            ) from exc
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

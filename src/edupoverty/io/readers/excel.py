@@ -42,7 +42,9 @@ def _sniff_problem(path: Path) -> str | None:
     return None
 
 
-def read_excel(path: Path, only_sheet: str | None = None) -> tuple[list[RawSheet], list[SkippedSheet]]:
+def read_excel(
+    path: Path, only_sheet: str | None = None
+) -> tuple[list[RawSheet], list[SkippedSheet]]:
     """Return every visible sheet of a workbook as text cells, and the sheets skipped.
 
     Args:
@@ -61,7 +63,9 @@ def read_excel(path: Path, only_sheet: str | None = None) -> tuple[list[RawSheet
     except Exception as exc:  # calamine's errors are one opaque family; the file is unusable
         raise InputError.of("read.workbook_corrupt", file=path.name, detail=_short(exc)) from exc
     if only_sheet is not None and only_sheet not in names:
-        raise InputError.of("read.sheet_not_found", file=path.name, sheet=only_sheet, sheets="、".join(names))
+        raise InputError.of(
+            "read.sheet_not_found", file=path.name, sheet=only_sheet, sheets="、".join(names)
+        )
     sheets: list[RawSheet] = []
     skipped: list[SkippedSheet] = []
     for name in names:
@@ -75,7 +79,9 @@ def read_excel(path: Path, only_sheet: str | None = None) -> tuple[list[RawSheet
                 continue
             table = sheet.to_arrow()
         except Exception as exc:
-            raise InputError.of("read.sheet_corrupt", file=path.name, sheet=name, detail=_short(exc)) from exc
+            raise InputError.of(
+                "read.sheet_corrupt", file=path.name, sheet=name, detail=_short(exc)
+            ) from exc
         if table.num_rows == 0:
             skipped.append(SkippedSheet(path, name, "read.sheet_empty"))
             continue
@@ -85,7 +91,12 @@ def read_excel(path: Path, only_sheet: str | None = None) -> tuple[list[RawSheet
 
 def arrow_to_text_frame(table: pa.Table | pa.RecordBatch) -> pd.DataFrame:
     """Return an Arrow table as a DataFrame of ``string[pyarrow]`` columns named 0..n-1."""
-    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}.get)
+    frame = table.to_pandas(
+        types_mapper={
+            pa.string(): pd.StringDtype("pyarrow"),
+            pa.large_string(): pd.StringDtype("pyarrow"),
+        }.get
+    )
     frame.columns = range(frame.shape[1])
     for col in frame.columns:
         if not isinstance(frame[col].dtype, pd.StringDtype):

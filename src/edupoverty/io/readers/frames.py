@@ -86,7 +86,10 @@ def read_sheet_frame(
     data = raw.cells.iloc[layout.data_start :]
     data = data.loc[~furniture_mask(data)]
     title_text = " ".join(
-        str(v) for r in top[: min(layout.header_rows)] for v in r if v is not None and str(v).strip()
+        str(v)
+        for r in top[: min(layout.header_rows)]
+        for v in r
+        if v is not None and str(v).strip()
     )
     frame = pd.DataFrame(index=data.index)
     frame[C.SOURCE] = pd.Series(kind or "", index=data.index, dtype=STRING)
@@ -95,9 +98,15 @@ def read_sheet_frame(
     frame[C.SHEET] = pd.Series(raw.sheet, index=data.index, dtype=STRING)
     frame[C.ROW] = (data.index.to_series() + raw.first_row_number).astype("int64")
     for pos, column in layout.mapping.items():
-        values = data[pos].astype(STRING).str.strip() if pos in data.columns else pd.Series(pd.NA, index=data.index, dtype=STRING)
+        values = (
+            data[pos].astype(STRING).str.strip()
+            if pos in data.columns
+            else pd.Series(pd.NA, index=data.index, dtype=STRING)
+        )
         frame[column] = values.mask(values == "")
-    result = SheetResult(raw.file, raw.sheet, kind, layout, frame, empty_issues, notes=list(raw.notes))
+    result = SheetResult(
+        raw.file, raw.sheet, kind, layout, frame, empty_issues, notes=list(raw.notes)
+    )
     issues: list[pd.DataFrame] = []
     _normalise_identity(frame, layout, issues, kind)
     _normalise_education(frame)
@@ -111,7 +120,11 @@ def read_sheet_frame(
     if C.STUDENT_NO in frame:
         no_identity &= frame[C.STUDENT_NO].isna()
     frame = frame.loc[~no_identity]
-    issue_frame = pd.concat([i for i in issues if not i.empty], ignore_index=True) if any(not i.empty for i in issues) else empty_issues
+    issue_frame = (
+        pd.concat([i for i in issues if not i.empty], ignore_index=True)
+        if any(not i.empty for i in issues)
+        else empty_issues
+    )
     if not issue_frame.empty:
         issue_frame = issue_frame[issue_frame["row"].isin(frame[C.ROW])]
         issue_frame["source"] = kind
@@ -128,7 +141,12 @@ def _na(frame: pd.DataFrame) -> pd.Series:
 
 
 def _issues(
-    frame: pd.DataFrame, mask: pd.Series, code: str, column: str | None, params: pd.Series | dict[str, Any] | None = None, level: str = "error"
+    frame: pd.DataFrame,
+    mask: pd.Series,
+    code: str,
+    column: str | None,
+    params: pd.Series | dict[str, Any] | None = None,
+    level: str = "error",
 ) -> pd.DataFrame:
     """Return one issue row per True in ``mask`` (built column-wise)."""
     hit = frame.loc[mask.fillna(False).astype(bool)]
@@ -158,12 +176,17 @@ def _params_with_value(values: pd.Series, extra: pd.Series | None = None) -> pd.
     if extra is None:
         return masked.map(lambda v: json.dumps({"value": v}, ensure_ascii=False))
     return pd.Series(
-        [json.dumps({"value": v, "reason": r}, ensure_ascii=False) for v, r in zip(masked, extra.fillna("").astype(str), strict=True)],
+        [
+            json.dumps({"value": v, "reason": r}, ensure_ascii=False)
+            for v, r in zip(masked, extra.fillna("").astype(str), strict=True)
+        ],
         index=values.index,
     )
 
 
-def _normalise_identity(frame: pd.DataFrame, layout: HeaderLayout, issues: list[pd.DataFrame], kind: SourceKind | None) -> None:
+def _normalise_identity(
+    frame: pd.DataFrame, layout: HeaderLayout, issues: list[pd.DataFrame], kind: SourceKind | None
+) -> None:
     id_label = layout.label_of(C.ID_RAW) or layout.label_of(C.STUDENT_NO)
     raw_ids = frame[C.ID_RAW] if C.ID_RAW in frame else _na(frame)
     if C.STUDENT_NO in frame:
@@ -174,19 +197,63 @@ def _normalise_identity(frame: pd.DataFrame, layout: HeaderLayout, issues: list[
     for column in (C.PERSON_ID, C.ID_STATUS, C.ID_BIRTH_DATE, C.ID_GENDER, C.ID_PREFIX):
         frame[column] = ids[column]
     status = ids[C.ID_STATUS]
-    issues.append(_issues(frame, status == "invalid", "row.id_invalid", id_label, _params_with_value(raw_ids, ids["id_reason"])))
-    issues.append(_issues(frame, status == "mangled", "row.id_mangled", id_label, _params_with_value(raw_ids)))
-    issues.append(_issues(frame, status == "student_no", "row.id_is_student_no", id_label, _params_with_value(raw_ids)))
+    issues.append(
+        _issues(
+            frame,
+            status == "invalid",
+            "row.id_invalid",
+            id_label,
+            _params_with_value(raw_ids, ids["id_reason"]),
+        )
+    )
+    issues.append(
+        _issues(frame, status == "mangled", "row.id_mangled", id_label, _params_with_value(raw_ids))
+    )
+    issues.append(
+        _issues(
+            frame,
+            status == "student_no",
+            "row.id_is_student_no",
+            id_label,
+            _params_with_value(raw_ids),
+        )
+    )
     if "id_region_known" in ids:
         unknown_region = (status == "valid") & (ids["id_region_known"] == False)  # noqa: E712 - nullable boolean
-        issues.append(_issues(frame, unknown_region, "row.id_region_unknown", id_label, _params_with_value(raw_ids), level="remark"))
+        issues.append(
+            _issues(
+                frame,
+                unknown_region,
+                "row.id_region_unknown",
+                id_label,
+                _params_with_value(raw_ids),
+                level="remark",
+            )
+        )
     missing = status == "missing"
     if C.ID_RAW in layout.mapping.values():
-        issues.append(_issues(frame, missing & frame.get(C.NAME, _na(frame)).notna(), "row.id_missing", id_label, None, level="remark"))
+        issues.append(
+            _issues(
+                frame,
+                missing & frame.get(C.NAME, _na(frame)).notna(),
+                "row.id_missing",
+                id_label,
+                None,
+                level="remark",
+            )
+        )
     names = frame[C.NAME] if C.NAME in frame else _na(frame)
     frame[C.NAME_KEY] = name_keys(names)
     if C.NAME in layout.mapping.values():
-        issues.append(_issues(frame, names.isna() & raw_ids.notna(), "row.name_missing", layout.label_of(C.NAME), None))
+        issues.append(
+            _issues(
+                frame,
+                names.isna() & raw_ids.notna(),
+                "row.name_missing",
+                layout.label_of(C.NAME),
+                None,
+            )
+        )
     if C.GENDER in frame:
         frame[C.GENDER] = parse_genders(frame[C.GENDER])
     if C.BIRTH_DATE in frame:
@@ -207,7 +274,9 @@ def _normalise_education(frame: pd.DataFrame) -> None:
         frame[C.BOARDING] = parse_boarding(frame[C.BOARDING])
 
 
-def _resolve_terms(frame: pd.DataFrame, raw: RawSheet, title_text: str) -> tuple[str | None, str | None]:
+def _resolve_terms(
+    frame: pd.DataFrame, raw: RawSheet, title_text: str
+) -> tuple[str | None, str | None]:
     """Fill the term column: a term column, else the sheet name, the title rows, the file name."""
     term = pd.Series(pd.NA, index=frame.index, dtype=STRING)
     source: str | None = None
@@ -236,10 +305,20 @@ def _normalise_money(frame: pd.DataFrame, layout: HeaderLayout, issues: list[pd.
     frame[C.AMOUNT_CENTS] = parsed[C.AMOUNT_CENTS]
     error = parsed["amount_error"]
     label = layout.label_of(C.AMOUNT_RAW)
-    params = pd.Series(
-        [json.dumps({"value": "" if pd.isna(v) else str(v), "reason": "" if pd.isna(r) else str(r)}, ensure_ascii=False) for v, r in zip(amount_raw, error, strict=True)],
-        index=frame.index,
-    ) if error.notna().any() else None
+    params = (
+        pd.Series(
+            [
+                json.dumps(
+                    {"value": "" if pd.isna(v) else str(v), "reason": "" if pd.isna(r) else str(r)},
+                    ensure_ascii=False,
+                )
+                for v, r in zip(amount_raw, error, strict=True)
+            ],
+            index=frame.index,
+        )
+        if error.notna().any()
+        else None
+    )
     issues.append(_issues(frame, error.notna(), "row.amount_invalid", label, params))
     if C.PAY_DATE in frame:
         frame[C.PAY_DATE] = parse_dates(frame[C.PAY_DATE])

@@ -58,7 +58,9 @@ def _cells(row: list[str | None]) -> list[str]:
     return ["" if v is None else str(v).strip() for v in row]
 
 
-def _map_row(labels: list[tuple[str, str]], aliases: AliasTable) -> tuple[dict[int, str], list[str], list[str]]:
+def _map_row(
+    labels: list[tuple[str, str]], aliases: AliasTable
+) -> tuple[dict[int, str], list[str], list[str]]:
     """Map (parent, child) header pairs to canonical columns; first occurrence wins."""
     mapping: dict[int, str] = {}
     seen: set[str] = set()
@@ -139,7 +141,12 @@ def detect_header(top: list[list[str | None]], aliases: AliasTable) -> HeaderLay
         for header_rows, pairs in candidates:
             mapping, unrecognised, duplicates = _map_row(pairs, aliases)
             score = len(mapping)
-            if score > best_score or (score == best_score and best is not None and len(header_rows) > len(best.header_rows) and header_rows[-1] == best.header_rows[-1]):
+            if score > best_score or (
+                score == best_score
+                and best is not None
+                and len(header_rows) > len(best.header_rows)
+                and header_rows[-1] == best.header_rows[-1]
+            ):
                 best_score = score
                 best = HeaderLayout(
                     header_rows=header_rows,
@@ -174,7 +181,9 @@ def furniture_mask(frame: pd.DataFrame) -> pd.Series:
     all_blank = stripped.isna().all(axis=1)
     first = stripped.bfill(axis=1).iloc[:, 0].fillna("")
     leading = stripped.iloc[:, :3].fillna("")
-    is_total = first.str.match(_TOTAL.pattern) | leading.apply(lambda col: col.str.match(_TOTAL.pattern)).any(axis=1)
+    is_total = first.str.match(_TOTAL.pattern) | leading.apply(
+        lambda col: col.str.match(_TOTAL.pattern)
+    ).any(axis=1)
     is_footer = first.str.match(_FOOTER.pattern)
     return (all_blank | is_total | is_footer).astype(bool)
 

@@ -44,7 +44,9 @@ def atomic_write(target: Path, inputs: Iterable[Path] = ()) -> Iterator[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise InputError.of("write.folder_not_writable", file=str(folder), detail=exc.strerror or str(exc)) from exc
+        raise InputError.of(
+            "write.folder_not_writable", file=str(folder), detail=exc.strerror or str(exc)
+        ) from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:

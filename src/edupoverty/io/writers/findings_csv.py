@@ -17,7 +17,9 @@ def findings_to_contract(findings: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=findings.index)
     for col in CONTRACT_COLUMNS:
         if col == "amount":
-            out[col] = findings[C.AMOUNT_CENTS].map(fen_to_yuan) if len(findings) else pd.Series(dtype=str)
+            out[col] = (
+                findings[C.AMOUNT_CENTS].map(fen_to_yuan) if len(findings) else pd.Series(dtype=str)
+            )
         elif col == "row":
             out[col] = findings[C.ROW].astype("Int64").astype(str).replace("<NA>", "")
         else:

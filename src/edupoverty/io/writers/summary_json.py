@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from edupoverty.core.policy import Policy
 
 
-def build_summary(loaded: LoadedInputs, result: ReconcileResult, policy: Policy, policy_source: str) -> Summary:
+def build_summary(
+    loaded: LoadedInputs, result: ReconcileResult, policy: Policy, policy_source: str
+) -> Summary:
     """Return the run's Summary (counts per rule, money, rows per file, policy, as-of date)."""
     from edupoverty.rules import RULES_BY_CODE
 
@@ -36,7 +38,11 @@ def build_summary(loaded: LoadedInputs, result: ReconcileResult, policy: Policy,
         )
         for code, c in counts.items()
     ]
-    issues = pd.concat([loaded.issues, result.issues], ignore_index=True) if not result.issues.empty else loaded.issues
+    issues = (
+        pd.concat([loaded.issues, result.issues], ignore_index=True)
+        if not result.issues.empty
+        else loaded.issues
+    )
     errors = issues[issues["level"] == "error"] if not issues.empty else issues
     files = [
         FileFacts(
@@ -57,13 +63,23 @@ def build_summary(loaded: LoadedInputs, result: ReconcileResult, policy: Policy,
         terms=list(result.terms),
         policy={"name": policy.name, "source": policy_source, "fingerprint": policy.fingerprint()},
         files=files,
-        rows_read={"registry": len(loaded.registry), "roster": len(loaded.roster), "ledger": len(loaded.ledger)},
-        rows_rejected=int(errors[["file", "sheet", "row"]].drop_duplicates().shape[0]) if not errors.empty else 0,
-        row_issues={str(k): int(v) for k, v in issues["code"].value_counts().sort_index().items()} if not issues.empty else {},
+        rows_read={
+            "registry": len(loaded.registry),
+            "roster": len(loaded.roster),
+            "ledger": len(loaded.ledger),
+        },
+        rows_rejected=int(errors[["file", "sheet", "row"]].drop_duplicates().shape[0])
+        if not errors.empty
+        else 0,
+        row_issues={str(k): int(v) for k, v in issues["code"].value_counts().sort_index().items()}
+        if not issues.empty
+        else {},
         rules=rules,
         rules_skipped=dict(result.rules_skipped),
         findings_total=int(len(f)),
-        findings_by_severity={s: int((f["severity"] == s).sum()) for s in ("high", "medium", "low")},
+        findings_by_severity={
+            s: int((f["severity"] == s).sum()) for s in ("high", "medium", "low")
+        },
         amount_total=Decimal(int(f["amount_cents"].dropna().abs().sum()) if len(f) else 0) / 100,
     )
 

@@ -1,0 +1,237 @@
+"""PROBABLE_MATCH: a row whose ID is broken, missing or a near-miss, matching a known person.
+
+docs/dev/semantics.md. A *stray* row is (a) a row whose ID cell is invalid, mangled,
+missing or a 学籍号, or (b) a row whose valid ID is found in no other source and is one
+typo (one substituted digit, or two adjacent characters swapped) away from an anchor's
+ID. An *anchor* is a row in another row-set (another source or file) with a valid ID, the
+same name key and the same birth date. A row's birth date is its birth-date column, else
+the date in its ID digits 7–14. A mangled stray also needs the anchor's ID to start with
+its surviving digits (14 compared: Excel rounds the 15th). Candidate pairs come from
+blocking on (name key, birth date), never from all pairs, and nothing is ever merged.
+
+Two refinements, both flagged in the evidence:
+
+- the typo test of (b) compares the 17-digit bodies: the check character follows from
+  the body (GB 11643's MOD 11-2 catches every single substitution and adjacent swap), so
+  a typed-over ID that is still valid differs from the true one in its check character too;
+- an (a) stray left without an anchor of the same name key is tried once more on the
+  toneless pinyin of the name (张伟 ~ 张玮, homophone typos). pypinyin is slow, so it runs
+  only on those few leftover strays and the anchors born on their birth dates.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
+from edupoverty.core.context import RuleContext, sort_by_location
+from edupoverty.core.findings import RuleSpec, location_refs, make_findings
+from edupoverty.core.models import Severity
+from edupoverty.core.normalise.ids import IdStatus, mask_id
+from edupoverty.core.normalise.names import pinyin_keys
+
+RULE = RuleSpec(code="PROBABLE_MATCH", severity=Severity.LOW, needs=frozenset())
+
+_COLUMNS = [
+    C.SOURCE,
+    C.FILE,
+    C.SHEET,
+    C.ROW,
+    C.ID_STATUS,
+    C.ID_RAW,
+    C.STUDENT_NO,
+    C.PERSON_ID,
+    C.ID_PREFIX,
+    C.NAME,
+    C.NAME_KEY,
+    C.BIRTH_DATE,
+    C.ID_BIRTH_DATE,
+    C.LINKED_VIA,
+    C.TERM,
+    C.PROGRAM,
+]
+_BROKEN = (IdStatus.INVALID, IdStatus.MANGLED, IdStatus.MISSING, IdStatus.STUDENT_NO)
+_PREFIX_COMPARED = 14
+"""Surviving digits compared for a mangled ID: Excel rounds the 15th."""
+_BODY = 17
+_BLOCK = ["_bd"]
+_PAIR = ["_s", "_a"]
+
+
+def _rows(ctx: RuleContext) -> pd.DataFrame:
+    """Return every row of the three sources, in location order, positions 0..n-1.
+
+    Adds ``_set`` (the row-set: source and file), ``_bd`` (birth date: the column, else
+    the ID's) and ``_value`` (the ID text as written). Rows paid under a guardian's ID
+    carry the pupil's ID but the guardian's birth date, so they take no part.
+    """
+    parts = [
+        frame[[c for c in _COLUMNS if c in frame]]
+        for frame in (ctx.registry, ctx.roster, ctx.ledger)
+        if not frame.empty
+    ]
+    if not parts:
+        return pd.DataFrame(columns=[*_COLUMNS, "_set", "_bd", "_value"])
+    rows = pd.concat(parts, ignore_index=True).reindex(columns=_COLUMNS)
+    rows = rows[rows[C.LINKED_VIA].astype("string").fillna("") != "guardian"]
+    rows = sort_by_location(rows).reset_index(drop=True)
+    rows["_set"] = rows[C.SOURCE].astype("string") + "\x1f" + rows[C.FILE].astype("string")
+    rows["_bd"] = pd.to_datetime(rows[C.BIRTH_DATE]).fillna(pd.to_datetime(rows[C.ID_BIRTH_DATE]))
+    rows["_value"] = rows[C.ID_RAW].astype("string").fillna(rows[C.STUDENT_NO].astype("string"))
+    return rows
+
+
+def _pairs(strays: pd.DataFrame, anchors: pd.DataFrame, on: list[str]) -> pd.DataFrame:
+    """Return (stray, anchor) position pairs sharing the block keys, from different row-sets."""
+    left = strays[[*on, "_set"]].reset_index(names="_s")
+    right = anchors[[*on, "_set"]].reset_index(names="_a")
+    pairs = left.merge(right, on=on, suffixes=("", "_anchor"))
+    return pairs.loc[pairs["_set"] != pairs["_set_anchor"], _PAIR].reset_index(drop=True)
+
+
+def _prefix_agrees(rows: pd.DataFrame, pairs: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """Return, per pair, whether a mangled stray's surviving digits start the anchor's ID."""
+    ok = np.ones(len(pairs), dtype=bool)
+    prefix = rows[C.ID_PREFIX].astype("string").str.slice(0, _PREFIX_COMPARED)
+    stray_prefix = prefix.iloc[pairs["_s"].to_numpy()].reset_index(drop=True)
+    anchor_id = (
+        rows[C.PERSON_ID].astype("string").iloc[pairs["_a"].to_numpy()].reset_index(drop=True)
+    )
+    lengths = stray_prefix.str.len()
+    # One vectorised comparison per distinct prefix length (at most 14 of them).
+    for n in lengths.dropna().unique():
+        hit = (lengths == n).fillna(False).to_numpy(dtype=bool)
+        ok[hit] = (anchor_id[hit].str.slice(0, int(n)) == stray_prefix[hit]).to_numpy(dtype=bool)
+    return ok
+
+
+def _broken_pairs(rows: pd.DataFrame, anchors: pd.DataFrame) -> pd.DataFrame:
+    """Return pairs of (a) strays with their anchors: same name key, else same pinyin."""
+    strays = rows[
+        rows[C.ID_STATUS].isin(list(_BROKEN)) & rows["_bd"].notna() & rows[C.NAME_KEY].notna()
+    ]
+    exact = _pairs(strays, anchors, [C.NAME_KEY, *_BLOCK])
+    exact = exact[_prefix_agrees(rows, exact)].assign(similarity="same_name")
+    left = strays[~strays.index.isin(exact["_s"])]
+    left = left.assign(_len=left[C.NAME_KEY].str.len())
+    near = anchors.assign(_len=anchors[C.NAME_KEY].str.len())
+    # Block the homophone pass on birth date and name length: pypinyin is slow (DOMAIN
+    # measurements: 13 s per million names), so only these few names are read out.
+    block = [*_BLOCK, "_len"]
+    near = near[pd.MultiIndex.from_frame(near[block]).isin(pd.MultiIndex.from_frame(left[block]))]
+    if left.empty or near.empty:
+        return exact
+    left = left.assign(_pinyin=pinyin_keys(left[C.NAME]))
+    near = near.assign(_pinyin=pinyin_keys(near[C.NAME]))
+    sounds = _pairs(
+        left[left["_pinyin"].notna()], near[near["_pinyin"].notna()], ["_pinyin", *_BLOCK]
+    )
+    differ = rows[C.NAME_KEY].to_numpy()[sounds["_s"]] != rows[C.NAME_KEY].to_numpy()[sounds["_a"]]
+    sounds = sounds[differ]
+    sounds = sounds[_prefix_agrees(rows, sounds)].assign(similarity="same_pinyin")
+    return pd.concat([exact, sounds], ignore_index=True)
+
+
+def _id_matrix(ids: pd.Series) -> npt.NDArray[np.uint8]:
+    """Return 18-character ASCII IDs as an (n, 18) byte matrix."""
+    joined = "".join(ids.astype(str).tolist()).encode("ascii")
+    return np.frombuffer(joined, dtype=np.uint8).reshape(-1, 18)
+
+
+def _one_typo(stray_ids: pd.Series, anchor_ids: pd.Series) -> pd.Series:
+    """Return per pair ``substitution``, ``swap`` or <NA>: how the 17-digit bodies differ.
+
+    ``substitution``: exactly one body digit differs; ``swap``: exactly two adjacent body
+    digits differ and are each other's.
+    """
+    a = _id_matrix(stray_ids)[:, :_BODY]
+    b = _id_matrix(anchor_ids)[:, :_BODY]
+    diff = a != b
+    count = diff.sum(axis=1)
+    first = diff.argmax(axis=1)
+    nxt = np.minimum(first + 1, _BODY - 1)
+    r = np.arange(len(a))
+    crossed = diff[r, nxt] & (a[r, first] == b[r, nxt]) & (a[r, nxt] == b[r, first]) & (nxt > first)
+    edit = pd.Series(pd.NA, index=stray_ids.index, dtype="string")
+    edit[count == 1] = "substitution"
+    edit[(count == 2) & crossed] = "swap"
+    return edit
+
+
+def _near_id_pairs(rows: pd.DataFrame, anchors: pd.DataFrame) -> pd.DataFrame:
+    """Return pairs of (b) strays: a valid ID in one source only, one typo from the anchor's."""
+    valid = rows[rows[C.ID_STATUS] == IdStatus.VALID]
+    sources = valid.groupby(C.PERSON_ID)[C.SOURCE].nunique()
+    lonely = valid[valid[C.PERSON_ID].map(sources) == 1]
+    candidates = lonely[lonely["_bd"].notna() & lonely[C.NAME_KEY].notna()]
+    pairs = _pairs(candidates, anchors, [C.NAME_KEY, *_BLOCK])
+    stray_ids = rows[C.PERSON_ID].iloc[pairs["_s"].to_numpy()].reset_index(drop=True)
+    anchor_ids = rows[C.PERSON_ID].iloc[pairs["_a"].to_numpy()].reset_index(drop=True)
+    pairs = pairs[(stray_ids != anchor_ids).to_numpy(dtype=bool)]
+    if pairs.empty:
+        return pairs.assign(similarity=pd.Series(dtype="string"), edit=pd.Series(dtype="string"))
+    edit = _one_typo(stray_ids[pairs.index], anchor_ids[pairs.index])
+    pairs = pairs.assign(edit=edit, similarity="same_name")
+    return pairs[pairs["edit"].notna()]
+
+
+def detect(ctx: RuleContext) -> pd.DataFrame:
+    """Return one finding per stray row that matches anchors in other row-sets.
+
+    Reads ``id_status, id_raw, student_no, person_id, id_prefix, name, name_key,
+    birth_date, id_birth_date`` of every source and the ledger's ``linked_via``. The
+    finding's ``person_id`` is the first anchor's ID; ``related`` lists every anchor row.
+    """
+    rows = _rows(ctx)
+    anchors = rows[
+        (rows[C.ID_STATUS] == IdStatus.VALID) & rows["_bd"].notna() & rows[C.NAME_KEY].notna()
+    ]
+    if anchors.empty:
+        return make_findings(RULE, rows.iloc[0:0])
+    pairs = pd.concat(
+        [_broken_pairs(rows, anchors), _near_id_pairs(rows, anchors)], ignore_index=True
+    )
+    if pairs.empty:
+        return make_findings(RULE, rows.iloc[0:0])
+    # Exact-name anchors before homophones, then in location order.
+    pairs = pairs.assign(_rank=(pairs["similarity"] != "same_name").astype(int))
+    pairs = pairs.sort_values(["_s", "_rank", "_a"], kind="stable").drop_duplicates(_PAIR)
+    best = pairs.drop_duplicates("_s").set_index("_s")
+    anchor_rows = rows.loc[pairs["_a"].to_numpy()]
+    refs = pd.Series(location_refs(anchor_rows).to_numpy(), index=pairs["_s"].to_numpy())
+    related = refs.groupby(level=0, sort=False).agg(";".join)
+    anchor_ids = pd.Series(anchor_rows[C.PERSON_ID].to_numpy(), index=pairs["_s"].to_numpy())
+
+    located = rows.loc[best.index].copy()
+    first = rows.loc[best["_a"].to_numpy()].set_axis(best.index)
+    status = located[C.ID_STATUS].astype("string")
+    kind = status.where(status != IdStatus.VALID, "near_id")
+    pinyin = np.where(best["similarity"] == "same_pinyin", "_pinyin", "")
+    located[C.PERSON_ID] = first[C.PERSON_ID]
+    located["related"] = related.reindex(located.index)
+    value = located["_value"]
+    return make_findings(
+        RULE,
+        located,
+        evidence={
+            "id_status": status,
+            "stray_id": value,
+            "stray_id_masked": value.fillna("").map(mask_id),
+            "anchor_id": first[C.PERSON_ID],
+            "anchor_id_masked": first[C.PERSON_ID].fillna("").map(mask_id),
+            "anchor_name": first[C.NAME],
+            "anchor_file": first[C.FILE],
+            "anchor_sheet": first[C.SHEET],
+            "anchor_row": first[C.ROW],
+            "name_key": located[C.NAME_KEY],
+            "anchor_name_key": first[C.NAME_KEY],
+            "birth_date": located["_bd"].dt.strftime("%Y-%m-%d"),
+            "similarity": best["similarity"],
+            "edit": best["edit"] if "edit" in best else pd.Series(pd.NA, index=best.index),
+            "id_prefix": located[C.ID_PREFIX],
+            "anchor_count": anchor_ids.groupby(level=0).nunique().reindex(located.index),
+        },
+        message_variant=pd.Series("message_" + kind + pinyin, index=located.index),
+    )
