@@ -49,9 +49,10 @@ class RuleContext:
 
     @cached_property
     def roster_terms(self) -> tuple[str, ...]:
-        """Every term the rosters name, plus the terms under review, sorted."""
+        """Every term a roster row without a term applies to: roster, ledger and review terms."""
         named = set(self.roster[C.TERM].dropna().astype(str)) if not self.roster.empty else set()
-        return tuple(sorted(named | set(self.terms) | {self.as_of_term}, key=term_sort_key))
+        paid = set(self.ledger[C.TERM].dropna().astype(str)) if not self.ledger.empty else set()
+        return tuple(sorted(named | paid | set(self.terms) | {self.as_of_term}, key=term_sort_key))
 
     @cached_property
     def active_enrolments(self) -> pd.DataFrame:

@@ -174,13 +174,12 @@ def make_findings(
         else pd.Series(message_variant, index=idx)
     )
     records = ev_frame.astype(object).where(ev_frame.notna(), None).to_dict("records")
+    templates = {v: _template(spec.message_id(v)) for v in set(variants.tolist())}
     messages = [
-        t(spec.message_id(v), **{k: ("" if val is None else val) for k, val in rec.items()})
+        _render(templates[v], {k: ("" if val is None else val) for k, val in rec.items()})
         for v, rec in zip(variants.tolist(), records, strict=True)
     ]
-    evidence_json = [
-        json.dumps(_jsonable(rec), ensure_ascii=False, sort_keys=True) for rec in records
-    ]
+    evidence_json = _evidence_json(ev_frame)
     out = pd.DataFrame(
         {
             "rule": pd.Series(spec.code, index=idx, dtype=_STRING),
@@ -206,24 +205,55 @@ def make_findings(
     return out.reset_index(drop=True)
 
 
+def _template(msg_id: str) -> str:
+    """Return the raw template of a message id in the current language."""
+    from edupoverty.i18n import catalogue, get_language
+
+    entry = catalogue().get(msg_id)
+    if entry is None:
+        return msg_id
+    return entry[1] if get_language() == "en" else entry[0]
+
+
+def _render(template: str, params: dict[str, Any]) -> str:
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def _evidence_json(ev_frame: pd.DataFrame) -> list[str]:
+    """Return one JSON object per row, keys sorted, in one vectorised pandas call."""
+    if ev_frame.shape[1] == 0:
+        return ["{}"] * len(ev_frame)
+    frame = ev_frame[sorted(ev_frame.columns)].copy()
+    for col in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[col]):
+            frame[col] = frame[col].dt.strftime("%Y-%m-%d").astype(object)
+        elif not (
+            pd.api.types.is_numeric_dtype(frame[col]) or pd.api.types.is_bool_dtype(frame[col])
+        ):
+            frame[col] = (
+                frame[col].map(_json_value, na_action="ignore")
+                if frame[col].dtype == object
+                else frame[col]
+            )
+    text = frame.to_json(orient="records", lines=True, force_ascii=False)
+    return text.rstrip("\n").split("\n")
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, int | float | str | bool | list | dict):
+        return value
+    return str(value)
+
+
 def _col(frame: pd.DataFrame, name: str, n: int) -> pd.Series:
     if name in frame:
         return frame[name].astype(_STRING)
     return pd.Series([pd.NA] * n, index=frame.index, dtype=_STRING)
-
-
-def _jsonable(record: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in record.items():
-        if v is None:
-            out[k] = None
-        elif isinstance(v, pd.Timestamp):
-            out[k] = v.date().isoformat()
-        elif isinstance(v, int | float | str | bool):
-            out[k] = v
-        else:
-            out[k] = str(v)
-    return out
 
 
 def fingerprint(
