@@ -238,7 +238,7 @@ def _evidence_json(ev_frame: pd.DataFrame) -> list[str]:
                 if frame[col].dtype == object
                 else frame[col]
             )
-    text = frame.to_json(orient="records", lines=True, force_ascii=False)
+    text: str = str(frame.to_json(orient="records", lines=True, force_ascii=False))
     return text.rstrip("\n").split("\n")
 
 
