@@ -20,7 +20,6 @@ from pathlib import Path
 
 import fastexcel
 import pyarrow.csv as pacsv
-from edupoverty.sample.generator import generate_sample
 
 from edupoverty.api import reconcile
 from edupoverty.io import load_inputs
@@ -28,6 +27,7 @@ from edupoverty.io.config_file import load_config_file
 from edupoverty.io.policy_file import load_policy
 from edupoverty.io.writers.findings_csv import write_findings_csv
 from edupoverty.io.writers.summary_json import build_summary, write_summary_json
+from edupoverty.sample import generate_sample
 
 
 def peak_mb() -> float:

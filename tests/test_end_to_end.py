@@ -20,7 +20,7 @@ ID18 = re.compile(r"\d{17}[\dX]")
 @pytest.fixture(scope="session")
 def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 600-pupil sample county, generated once per session."""
-    from edupoverty.sample.generator import generate_sample
+    from edupoverty.sample import generate_sample
 
     out = tmp_path_factory.mktemp("sample") / "county"
     generate_sample(out, students=600, seed=7, fmt="xlsx")

@@ -27,7 +27,7 @@ from edupoverty.i18n import t
 @click.pass_context
 def command(ctx: click.Context, out: Path, students: int, seed: int) -> None:
     """Demo (help text: demo.help)."""
-    from edupoverty.sample.generator import generate_sample
+    from edupoverty.sample import generate_sample
 
     data = out / "data"
     generate_sample(data, students=students, seed=seed, fmt="xlsx", force=True)

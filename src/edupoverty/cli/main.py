@@ -13,7 +13,7 @@ from edupoverty.cli.options import I18nGroup, help_text, mark_language_explicit,
 from edupoverty.i18n import set_language
 
 # Explicit, ordered: the help lists commands in this order.
-SUBCOMMANDS = ("reconcile", "audit", "validate", "history", "policy")
+SUBCOMMANDS = ("reconcile", "audit", "validate", "history", "sample", "demo", "policy")
 
 
 class Root(GuardedGroup, I18nGroup):
