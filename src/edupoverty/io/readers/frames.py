@@ -7,6 +7,7 @@ never from a per-row loop.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,14 +146,16 @@ def _issues(
     mask: pd.Series,
     code: str,
     column: str | None,
-    params: pd.Series | dict[str, Any] | None = None,
+    params: pd.Series | dict[str, Any] | Callable[[pd.Index], pd.Series] | None = None,
     level: str = "error",
 ) -> pd.DataFrame:
-    """Return one issue row per True in ``mask`` (built column-wise)."""
+    """Return one issue row per True in ``mask`` (built column-wise; params only for the hits)."""
     hit = frame.loc[mask.fillna(False).astype(bool)]
     if hit.empty:
         return pd.DataFrame(columns=ISSUE_COLUMNS)
-    if isinstance(params, pd.Series):
+    if callable(params):
+        param_text = params(hit.index)
+    elif isinstance(params, pd.Series):
         param_text = params.loc[hit.index].astype(str)
     else:
         param_text = pd.Series(json.dumps(params or {}, ensure_ascii=False), index=hit.index)
@@ -170,18 +173,26 @@ def _issues(
     )
 
 
-def _params_with_value(values: pd.Series, extra: pd.Series | None = None) -> pd.Series:
-    """JSON params holding a masked copy of each value (IDs never reach a log unmasked)."""
-    masked = values.fillna("").astype(str).map(mask_id)
-    if extra is None:
-        return masked.map(lambda v: json.dumps({"value": v}, ensure_ascii=False))
-    return pd.Series(
-        [
-            json.dumps({"value": v, "reason": r}, ensure_ascii=False)
-            for v, r in zip(masked, extra.fillna("").astype(str), strict=True)
-        ],
-        index=values.index,
-    )
+def _params_with_value(
+    values: pd.Series, extra: pd.Series | None = None
+) -> Callable[[pd.Index], pd.Series]:
+    """JSON params with a masked copy of each value (IDs never reach a log unmasked).
+
+    Returned as a function of the hit rows, so only flagged rows pay for masking and JSON.
+    """
+
+    def build(index: pd.Index) -> pd.Series:
+        masked = values.loc[index].fillna("").astype(str).map(mask_id)
+        reasons = extra.loc[index].fillna("").astype(str) if extra is not None else None
+        texts = [
+            json.dumps(
+                {"value": v, **({"reason": r} if reasons is not None else {})}, ensure_ascii=False
+            )
+            for v, r in zip(masked, reasons if reasons is not None else masked, strict=True)
+        ]
+        return pd.Series(texts, index=index)
+
+    return build
 
 
 def _normalise_identity(

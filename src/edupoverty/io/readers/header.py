@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from edupoverty.core import columns as C
 from edupoverty.io.readers.columns import AliasTable, normalise_header
@@ -176,16 +178,21 @@ def furniture_mask(frame: pd.DataFrame) -> pd.Series:
     """
     if frame.empty:
         return pd.Series(False, index=frame.index, dtype=bool)
-    stripped = frame.apply(lambda col: col.astype("string").str.strip())
-    stripped = stripped.mask(stripped == "")
-    all_blank = stripped.isna().all(axis=1)
-    first = stripped.bfill(axis=1).iloc[:, 0].fillna("")
-    leading = stripped.iloc[:, :3].fillna("")
-    is_total = first.str.match(_TOTAL.pattern) | leading.apply(
-        lambda col: col.str.match(_TOTAL.pattern)
-    ).any(axis=1)
-    is_footer = first.str.match(_FOOTER.pattern)
-    return (all_blank | is_total | is_footer).astype(bool)
+    columns = []
+    for name in frame.columns:
+        col = pa.array(frame[name].astype("string[pyarrow]"), type=pa.large_string())
+        col = pc.utf8_trim_whitespace(col)
+        columns.append(pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.large_string()), col))
+    first = pc.fill_null(pc.coalesce(*columns), "")
+    all_blank = pc.equal(first, "")
+    is_total = pc.match_substring_regex(first, _TOTAL.pattern)
+    for col in columns[:3]:
+        is_total = pc.or_(
+            is_total, pc.fill_null(pc.match_substring_regex(col, _TOTAL.pattern), False)
+        )
+    is_footer = pc.match_substring_regex(first, _FOOTER.pattern)
+    mask = pc.or_(pc.or_(all_blank, is_total), is_footer)
+    return pd.Series(mask.to_numpy(zero_copy_only=False), index=frame.index, dtype=bool)
 
 
 def header_text_key(text: str) -> str:
