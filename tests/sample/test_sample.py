@@ -127,3 +127,15 @@ def test_sample_command_refuses_non_empty_folder(tmp_path: Path) -> None:
     assert forced.exit_code == 0
     assert (tmp_path / "我的文件.xlsx").read_bytes() == b"keep me"
     assert (tmp_path / "edupov.toml").exists()
+
+
+def test_sample_keeps_transfer_look_alike_unflagged(county: Path) -> None:
+    """Pupils transferred (转出 at A, 在读 at B in 2025春, paid by B) exist and are in no finding."""
+    roster = load_inputs(roster=[county / "roster"]).roster
+    spring = roster[roster[C.TERM] == "2025春"]
+    out = set(spring.loc[spring[C.STATUS] == "transferred_out", C.PERSON_ID].dropna())
+    active = set(spring.loc[spring[C.STATUS] == "active", C.PERSON_ID].dropna())
+    transferred = out & active
+    assert len(transferred) >= 5
+    flagged = set(_answer(county)["person_id"])
+    assert not transferred & flagged

@@ -82,6 +82,7 @@ class Injector:
         self.identity_conflicts()
         self.duplicate_enrollments()
         self.probable_matches()
+        self.transfers()
         return self.expected
 
     # --- registry + roster -------------------------------------------------------------
@@ -255,6 +256,30 @@ class Injector:
                     pay.amount,
                 )
             )
+
+    def transfers(self) -> None:
+        """Look-alike: 转出 at school A and 在读 at school B in 2025春, paid once, by B. No finding."""
+        pool = [
+            r
+            for r in self.c.roster
+            if r.term == "2025春"
+            and r.stage in ("小学", "初中")
+            and any(p.term == "2025春" for p in self._pays(r.person))
+        ]
+        for row in self._pick(pool):
+            others = [
+                s
+                for s in self.c.schools
+                if row.stage in s.stages and s is not row.school and s.fmt == "xlsx"
+            ]
+            if not others:
+                continue
+            moved = RosterRow(row.person, others[0], "2025春", row.stage, row.grade, row.boarding)
+            row.status = "转出"
+            self.c.roster.append(moved)
+            for pay in self._pays(row.person):
+                if pay.term == "2025春":
+                    pay.school = moved.school
 
     # --- identity ----------------------------------------------------------------------
     def _quiet_pool(self) -> list[RosterRow]:

@@ -63,6 +63,8 @@ def _save_xlsx(
         wb = xlsxwriter.Workbook(
             str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False}
         )
+        # A fixed creation date keeps the files byte-identical for a seed.
+        wb.set_properties({"created": dt.datetime(2024, 11, 1, 8, 0, 0)})
         bold = wb.add_format({"bold": True, "align": "center", "valign": "vcenter", "border": 1})
         for name, rows in sheets.items():
             ws = wb.add_worksheet(name)
