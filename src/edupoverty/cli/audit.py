@@ -33,7 +33,7 @@ from edupoverty.i18n import t
 from edupoverty.io.loading import NoProgress, load_inputs
 from edupoverty.io.policy_file import load_policy
 from edupoverty.io.workbook.audit_book import write_audit_book
-from edupoverty.io.writers.atomic import atomic_write
+from edupoverty.io.writers.atomic import OutputLock, atomic_write
 
 
 @click.command(cls=I18nCommand, help="audit.help", short_help="audit.short")
@@ -63,6 +63,10 @@ def command(
     started_at = dt.datetime.now()  # the clock is read only in cli/
     cfg = build_run_config(config, registry, roster, ledger, policy, as_of, terms, out, encoding)
     assert cfg.out is not None
+    assert cfg.out is not None
+    lock = OutputLock(cfg.out)
+    lock.acquire()
+    ctx.call_on_close(lock.release)
     show = not (quiet or as_json)
     progress = RichProgress() if show else NoProgress()
     try:

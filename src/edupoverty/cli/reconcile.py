@@ -33,6 +33,7 @@ from edupoverty.io.config_file import load_config_file
 from edupoverty.io.loading import NoProgress, load_inputs
 from edupoverty.io.policy_file import load_policy
 from edupoverty.io.workbook import write_annotated_copies, write_reconcile_workbook
+from edupoverty.io.writers.atomic import OutputLock
 from edupoverty.io.writers.findings_csv import write_findings_csv
 from edupoverty.io.writers.summary_json import build_summary, summary_text, write_summary_json
 
@@ -149,6 +150,10 @@ def command(
         encoding,
         extra={"fail_on": Severity(fail_on) if fail_on else None, "mask": mask or None},
     )
+    assert cfg.out is not None
+    lock = OutputLock(cfg.out)
+    lock.acquire()
+    ctx.call_on_close(lock.release)
     show = not (quiet or as_json)
     progress = RichProgress() if show else NoProgress()
     try:

@@ -76,6 +76,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "输出文件与输入文件是同一个文件，拒绝覆盖；请换一个输出文件夹。",
         "the output would overwrite an input; choose another output folder.",
     ),
+    "write.out_locked": (
+        "另一个 edupov 运行（进程 {pid}）正在写入这个输出文件夹；请等它结束，或换一个 --out。",
+        "another edupov run (process {pid}) is writing to this output folder; wait for it or choose another --out.",
+    ),
     "write.folder_not_writable": (
         "输出文件夹无法写入（{detail}）。",
         "the output folder cannot be written ({detail}).",

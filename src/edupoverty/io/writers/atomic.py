@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -56,3 +57,82 @@ def atomic_write(target: Path, inputs: Iterable[Path] = ()) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+LOCK_NAME = ".edupov.lock"
+_STALE_SECONDS_WINDOWS = 12 * 3600
+
+
+def _pid_alive(pid: int, lock: Path) -> bool:
+    if os.name == "nt":  # no safe liveness probe: os.kill(pid, 0) sends CTRL_C_EVENT there
+        try:
+            return time.time() - lock.stat().st_mtime < _STALE_SECONDS_WINDOWS
+        except OSError:
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class OutputLock:
+    """A lock file in the output folder: two runs writing one ``--out`` never interleave.
+
+    The second run refuses with a clear message while the first is alive; a lock left by
+    a killed run (its process is gone) is taken over.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / LOCK_NAME
+        self._held = False
+
+    def acquire(self) -> None:
+        """Take the lock.
+
+        Raises:
+            InputError: another live run holds it, or the folder cannot be written.
+        """
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError.of(
+                "write.folder_not_writable",
+                file=str(self.path.parent),
+                detail=exc.strerror or str(exc),
+            ) from exc
+        for _attempt in range(2):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                try:
+                    pid = int(self.path.read_text(encoding="ascii").strip() or "0")
+                except (OSError, ValueError):
+                    pid = 0
+                if pid and pid != os.getpid() and _pid_alive(pid, self.path):
+                    raise InputError.of(
+                        "write.out_locked", file=str(self.path.parent), pid=pid
+                    ) from None
+                with contextlib.suppress(OSError):
+                    self.path.unlink()
+                continue
+            except OSError as exc:
+                raise InputError.of(
+                    "write.folder_not_writable",
+                    file=str(self.path.parent),
+                    detail=exc.strerror or str(exc),
+                ) from exc
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(str(os.getpid()))
+            self._held = True
+            return
+        raise InputError.of("write.out_locked", file=str(self.path.parent), pid="?")
+
+    def release(self) -> None:
+        """Remove the lock if this run holds it."""
+        if self._held:
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+            self._held = False
