@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -63,14 +64,32 @@ class Injector:
         self.used.update(key(x) for x in chosen)
         return chosen
 
+    def _reindex(self) -> None:
+        """Index rows and payments by person once, so each pick is a lookup, not a scan."""
+        self._row_index: dict[str, list[RosterRow]] = defaultdict(list)
+        self._pay_index: dict[str, list[Payment]] = defaultdict(list)
+        for r in self.c.roster:
+            self._row_index[r.person.pid].append(r)
+        for p in self.c.payments:
+            self._pay_index[p.person.pid].append(p)
+
     def _rows(self, person: Person) -> list[RosterRow]:
-        return [r for r in self.c.roster if r.person is person]
+        return self._row_index.get(person.pid, [])
 
     def _pays(self, person: Person) -> list[Payment]:
-        return [p for p in self.c.payments if p.person is person]
+        return self._pay_index.get(person.pid, [])
+
+    def _add_row(self, row: RosterRow) -> None:
+        self.c.roster.append(row)
+        self._row_index[row.person.pid].append(row)
+
+    def _add_pay(self, pay: Payment) -> None:
+        self.c.payments.append(pay)
+        self._pay_index[pay.person.pid].append(pay)
 
     def run(self) -> list[Expected]:
         """Inject every anomaly kind; return the answer key."""
+        self._reindex()
         self.not_enrolled()
         self.missed_aid()
         self.duplicate_aid()
@@ -95,10 +114,10 @@ class Injector:
             and r.person.pid in self.in_registry
             and 7 <= r.person.age_on(dt.date(2024, 11, 1)) <= 14
         ]
+        gone: set[str] = set()
         for row in self._pick(pool):
             person = row.person
-            self.c.roster = [r for r in self.c.roster if r.person is not person]
-            self.c.payments = [p for p in self.c.payments if p.person is not person]
+            gone.add(person.pid)
             self.expected.append(
                 Expected(
                     "NOT_ENROLLED",
@@ -108,12 +127,16 @@ class Injector:
                     term="2024秋",
                 )
             )
+        self.c.roster = [r for r in self.c.roster if r.person.pid not in gone]
+        self.c.payments = [p for p in self.c.payments if p.person.pid not in gone]
+        self._reindex()
 
     # --- money -------------------------------------------------------------------------
     def missed_aid(self) -> None:
         """An entitled payment left out of the ledger."""
+        dropped: set[int] = set()
         for pay in self._pick(list(self.c.payments)):
-            self.c.payments.remove(pay)
+            dropped.add(id(pay))
             row = next(r for r in self._rows(pay.person) if r.term == pay.term)
             self.expected.append(
                 Expected(
@@ -126,6 +149,8 @@ class Injector:
                     pay.amount,
                 )
             )
+        self.c.payments = [p for p in self.c.payments if id(p) not in dropped]
+        self._reindex()
 
     def duplicate_aid(self) -> None:
         """The same programme paid again by another school; or the non-boarding allowance on top."""
@@ -140,7 +165,7 @@ class Injector:
                 dup = Payment(
                     pay.person, pay.program, pay.term, other, pay.stage, pay.grade, pay.amount
                 )
-                self.c.payments.append(dup)
+                self._add_pay(dup)
                 self.expected.append(
                     Expected(
                         "DUPLICATE_AID",
@@ -165,7 +190,7 @@ class Injector:
                     pay.grade,
                     prog.amounts[pay.term],
                 )
-                self.c.payments.append(extra)
+                self._add_pay(extra)
                 self.expected.append(
                     Expected(
                         "DUPLICATE_AID",
@@ -204,7 +229,7 @@ class Injector:
             pay = Payment(
                 row.person, prog, "2024秋", row.school, row.stage, row.grade, prog.amounts["2024秋"]
             )
-            self.c.payments.append(pay)
+            self._add_pay(pay)
             self.expected.append(
                 Expected(
                     "INELIGIBLE_AID",
@@ -276,7 +301,7 @@ class Injector:
                 continue
             moved = RosterRow(row.person, others[0], "2025春", row.stage, row.grade, row.boarding)
             row.status = "转出"
-            self.c.roster.append(moved)
+            self._add_row(moved)
             for pay in self._pays(row.person):
                 if pay.term == "2025春":
                     pay.school = moved.school
@@ -344,7 +369,7 @@ class Injector:
                 if "小学" in s.stages and s is not row.school and s.fmt == "xlsx"
             )
             extra = RosterRow(row.person, other, "2024秋", row.stage, row.grade, row.boarding)
-            self.c.roster.append(extra)
+            self._add_row(extra)
             first, second = sorted([row, extra], key=lambda r: r.school.name)
             self.expected.append(
                 Expected(
