@@ -9,8 +9,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from edupoverty.api import reconcile
-from edupoverty.cli.console import RichProgress, console, say
+from edupoverty.cli.console import console, say
 from edupoverty.cli.errors import ExitCode
 from edupoverty.cli.history import (
     compare_with_previous,
@@ -20,7 +19,14 @@ from edupoverty.cli.history import (
     scope_of,
 )
 from edupoverty.cli.options import I18nCommand, input_options, output_options
-from edupoverty.cli.reconcile import build_run_config, run_options
+from edupoverty.cli.reconcile import (
+    build_run_config,
+    load_and_reconcile,
+    lock_output,
+    policy_source,
+    progress_sink,
+    run_options,
+)
 from edupoverty.core.audit import (
     HistoryFacts,
     Indicator,
@@ -30,10 +36,8 @@ from edupoverty.core.audit import (
 )
 from edupoverty.core.findings import fen_to_yuan
 from edupoverty.i18n import t
-from edupoverty.io.loading import NoProgress, load_inputs
-from edupoverty.io.policy_file import load_policy
 from edupoverty.io.workbook.audit_book import write_audit_book
-from edupoverty.io.writers.atomic import OutputLock, atomic_write
+from edupoverty.io.writers.atomic import atomic_write
 
 
 @click.command(cls=I18nCommand, help="audit.help", short_help="audit.short")
@@ -63,31 +67,13 @@ def command(
     started_at = dt.datetime.now()  # the clock is read only in cli/
     cfg = build_run_config(config, registry, roster, ledger, policy, as_of, terms, out, encoding)
     assert cfg.out is not None
-    assert cfg.out is not None
-    lock = OutputLock(cfg.out)
-    lock.acquire()
-    ctx.call_on_close(lock.release)
+    lock_output(ctx, cfg.out)
     show = not (quiet or as_json)
-    progress = RichProgress() if show else NoProgress()
-    try:
-        loaded = load_inputs(
-            cfg.registry,
-            cfg.roster,
-            cfg.ledger,
-            column_aliases=cfg.columns,
-            encoding=cfg.encoding,
-            sheet=sheet,
-            progress=progress,
-        )
-        pol = load_policy(cfg.policy)
-        result = reconcile(loaded, pol, cfg.as_of, cfg.terms, progress=progress)
+    with progress_sink(show) as progress:
+        loaded, pol, result = load_and_reconcile(cfg, sheet, progress)
         progress.start("audit.progress.indicators", None)
-        policy_source = str(cfg.policy) if cfg.policy else "builtin"
-        report = compute_audit(result, loaded.issues, cfg.audit, policy_source=policy_source)
+        report = compute_audit(result, loaded.issues, cfg.audit, policy_source=policy_source(cfg))
         progress.done()
-    finally:
-        if isinstance(progress, RichProgress):
-            progress.close()
     assert result.context is not None
     code = ExitCode.OK if report.passed else ExitCode.THRESHOLD_FAILED
     history = open_run_history(db, no_history, config)

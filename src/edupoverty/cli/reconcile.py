@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,14 +24,16 @@ from edupoverty.cli.history import (
 )
 from edupoverty.cli.options import I18nCommand, input_options, option, output_options
 from edupoverty.core.config import RunConfig, resolve_config
+from edupoverty.core.engine import ReconcileResult
 from edupoverty.core.errors import ConfigError
 from edupoverty.core.findings import fen_to_yuan
 from edupoverty.core.models import Severity
 from edupoverty.core.normalise.terms import normalise_term
+from edupoverty.core.policy import Policy
 from edupoverty.core.summary import Summary
 from edupoverty.i18n import t
 from edupoverty.io.config_file import load_config_file
-from edupoverty.io.loading import NoProgress, load_inputs
+from edupoverty.io.loading import LoadedInputs, NoProgress, load_inputs
 from edupoverty.io.policy_file import load_policy
 from edupoverty.io.workbook import write_annotated_copies, write_reconcile_workbook
 from edupoverty.io.writers.atomic import OutputLock
@@ -105,6 +108,46 @@ def build_run_config(
     return cfg
 
 
+def lock_output(ctx: click.Context, out: Path) -> None:
+    """Hold the output folder's lock until the command's context closes."""
+    lock = OutputLock(out)
+    lock.acquire()
+    ctx.call_on_close(lock.release)
+
+
+@contextlib.contextmanager
+def progress_sink(show: bool) -> Iterator[RichProgress | NoProgress]:
+    """Yield a rich progress bar (or a silent sink) and always stop drawing it."""
+    progress: RichProgress | NoProgress = RichProgress() if show else NoProgress()
+    try:
+        yield progress
+    finally:
+        if isinstance(progress, RichProgress):
+            progress.close()
+
+
+def load_and_reconcile(
+    cfg: RunConfig, sheet: str | None, progress: RichProgress | NoProgress
+) -> tuple[LoadedInputs, Policy, ReconcileResult]:
+    """Load the inputs and the policy named by ``cfg`` and reconcile them (reconcile and audit share it)."""
+    loaded = load_inputs(
+        cfg.registry,
+        cfg.roster,
+        cfg.ledger,
+        column_aliases=cfg.columns,
+        encoding=cfg.encoding,
+        sheet=sheet,
+        progress=progress,
+    )
+    pol = load_policy(cfg.policy)
+    return loaded, pol, reconcile(loaded, pol, cfg.as_of, cfg.terms, progress=progress)
+
+
+def policy_source(cfg: RunConfig) -> str:
+    """The policy's path as given, or ``builtin`` for the shipped default."""
+    return str(cfg.policy) if cfg.policy else "builtin"
+
+
 @click.command(cls=I18nCommand, help="reconcile.help", short_help="reconcile.short")
 @input_options
 @run_options
@@ -151,29 +194,12 @@ def command(
         extra={"fail_on": Severity(fail_on) if fail_on else None, "mask": mask or None},
     )
     assert cfg.out is not None
-    lock = OutputLock(cfg.out)
-    lock.acquire()
-    ctx.call_on_close(lock.release)
+    lock_output(ctx, cfg.out)
     show = not (quiet or as_json)
-    progress = RichProgress() if show else NoProgress()
-    try:
-        loaded = load_inputs(
-            cfg.registry,
-            cfg.roster,
-            cfg.ledger,
-            column_aliases=cfg.columns,
-            encoding=cfg.encoding,
-            sheet=sheet,
-            progress=progress,
-        )
-        pol = load_policy(cfg.policy)
-        result = reconcile(loaded, pol, cfg.as_of, cfg.terms, progress=progress)
-    finally:
-        if isinstance(progress, RichProgress):
-            progress.close()
-    assert cfg.out is not None
+    with progress_sink(show) as progress:
+        loaded, pol, result = load_and_reconcile(cfg, sheet, progress)
     inputs = [r.path for r in loaded.files]
-    summary = build_summary(loaded, result, pol, str(cfg.policy) if cfg.policy else "builtin")
+    summary = build_summary(loaded, result, pol, policy_source(cfg))
     write_findings_csv(result.findings, cfg.out / "findings.csv", inputs)
     write_summary_json(summary, cfg.out / "summary.json", inputs)
     # Copies first: the workbook's hyperlinks point into them.
