@@ -270,7 +270,10 @@ def test_load_inputs_expands_folder_and_glob(tmp_path: Path) -> None:
             id="加密工作簿",
         ),
         pytest.param(
-            b"PK\x03\x04" + b"\x00" * 100, "broken.xlsx", "read.workbook_corrupt", id="损坏的压缩包"
+            b"PK\x03\x04" + b"\x00" * 100,
+            "broken.xlsx",
+            "read.workbook_truncated",
+            id="损坏的压缩包",
         ),
     ],
 )

@@ -22,6 +22,46 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "工作簿已损坏或无法解析（{detail}），请用 Excel 打开后另存一份再试。",
         "the workbook is corrupt or cannot be parsed ({detail}); open it in Excel, save a copy and retry.",
     ),
+    "read.workbook_truncated": (
+        "工作簿不完整（文件末尾缺失，可能是下载或拷贝时中断），请重新拷贝，或在原系统重新导出。",
+        "the workbook is incomplete (its end is missing, perhaps an interrupted download or copy); copy or export it again.",
+    ),
+    "read.zip_bomb": (
+        "工作簿解压后的大小异常（{reason}），疑似“压缩炸弹”或文件已损坏，为保护本机已拒绝读取；请用 Excel 打开后另存一份，或在原系统重新导出。",
+        "the workbook would inflate to an abnormal size ({reason}); it looks like a zip bomb or is damaged, and was not read to protect this computer; open it in Excel and save a copy, or export it again.",
+    ),
+    "read.zip_reason.ratio": (
+        "部件「{part}」解压后 {size}，压缩比 {ratio}:1，正常导出不超过 20:1",
+        "part '{part}' inflates to {size} at a ratio of {ratio}:1; real exports stay below 20:1",
+    ),
+    "read.zip_reason.total": (
+        "全部部件解压后共 {size}，超过 4 GB",
+        "all parts together inflate to {size}, more than 4 GB",
+    ),
+    "read.zip_reason.members": (
+        "压缩包内有 {count} 个部件，正常工作簿不超过一万个",
+        "the zip holds {count} parts; a real workbook has fewer than 10,000",
+    ),
+    "read.zip_reason.lied": (
+        "部件「{part}」实际解压后超过其声明的 {size}",
+        "part '{part}' inflates to more than the {size} it declares",
+    ),
+    "read.xml_entities": (
+        "工作簿的部件「{part}」含有 DTD/实体声明（Excel 导出的文件从不包含），可能是被构造的恶意文件，已拒绝读取；请在原系统重新导出。",
+        "workbook part '{part}' declares a DTD or entities (Excel never writes them); it may be a crafted file and was not read; export it again.",
+    ),
+    "read.csv_binary": (
+        "这不是文本表格：文件中有大量二进制字节（可能是改了扩展名的压缩包、图片或已损坏的文件）；请在原系统重新导出为 .csv 或 .xlsx。",
+        "this is not a text table: the file is full of binary bytes (perhaps a renamed archive or image, or a damaged file); export it again as .csv or .xlsx.",
+    ),
+    "read.csv_unparsable": (
+        "CSV 无法解析（{detail}）；请用 Excel 打开后另存为 .xlsx 或 .csv 再试。",
+        "the CSV cannot be parsed ({detail}); open it in Excel, save it as .xlsx or .csv and retry.",
+    ),
+    "read.csv_is_workbook": (
+        "这是一个 Excel 工作簿，却用了 .csv 扩展名；请把扩展名改为 .xlsx（旧版为 .xls）后重试。",
+        "this is an Excel workbook with a .csv name; rename it to .xlsx (.xls for the old format) and retry.",
+    ),
     "read.sheet_corrupt": ("工作表无法读取（{detail}）。", "the sheet cannot be read ({detail})."),
     "read.sheet_not_found": (
         "没有名为「{sheet}」的工作表；现有工作表：{sheets}。",
@@ -60,6 +100,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "read.sheet_empty": ("空工作表，已跳过", "empty sheet, skipped"),
     "read.sheet_no_header": ("找不到表头，已跳过", "no header found, skipped"),
     "read.sheet_kind_unknown": ("无法判断表格类型，已跳过", "kind of table unknown, skipped"),
+    "read.csv_mixed_encoding": (
+        "文件混用了两种编码：部分行按 UTF-8、部分行按 GBK（GB18030）读取",
+        "the file mixes encodings: some lines decoded as UTF-8, others as GBK (GB18030)",
+    ),
+    "read.columns_ignored": (
+        "第 1024 列以后的列已忽略（正常导出不会这么宽）",
+        "columns after the 1,024th were left out (no real export is that wide)",
+    ),
+    "read.merged_filled": (
+        "纵向合并的单元格（如合并的「学校」列）已把值填入其覆盖的每一行",
+        "vertically merged cells (e.g. a merged 学校 column) were filled into every row they cover",
+    ),
     "read.csv_decoded_gb18030": ("按 GBK（GB18030）编码读取", "decoded as GBK (GB18030)"),
     # row issues
     "row.id_invalid": (
@@ -81,6 +133,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "row.id_missing": (
         "证件号码为空，无法按身份证号关联",
         "the ID is empty; the row cannot be linked by ID",
+    ),
+    "row.name_too_long": (
+        "姓名长度异常（{length}个字符），不像是姓名：{value}…",
+        "the name is {length} characters long, which is no name: {value}…",
+    ),
+    "row.csv_stray_quote": (
+        "本行有不成对的引号，已按单独一行读取；请核对本行各列是否错位",
+        "this line has an unbalanced quote and was read on its own; check that its columns are not shifted",
     ),
     "row.name_missing": ("姓名为空", "the name is empty"),
     "row.amount_invalid": (

@@ -22,7 +22,7 @@ from edupoverty.core.models import SOURCE_KINDS, RowIssue, SourceKind
 from edupoverty.io.readers.columns import AliasTable
 from edupoverty.io.readers.csv import CSV_SUFFIXES, read_csv
 from edupoverty.io.readers.excel import EXCEL_SUFFIXES, read_excel
-from edupoverty.io.readers.frames import ISSUE_COLUMNS, SheetResult, read_sheet_frame
+from edupoverty.io.readers.frames import ISSUE_COLUMNS, SheetResult, normalise_sheets, prepare_sheet
 from edupoverty.io.readers.raw import RawSheet, SkippedSheet
 
 SUPPORTED_SUFFIXES = EXCEL_SUFFIXES | CSV_SUFFIXES
@@ -162,9 +162,22 @@ def _is_supported(path: Path) -> bool:
 
 
 def read_file(
-    item: InputFile, aliases: AliasTable, encoding: str | None = None, sheet: str | None = None
+    item: InputFile,
+    aliases: AliasTable,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    *,
+    normalise: bool = True,
 ) -> FileReport:
     """Read one file into canonical sheet frames.
+
+    Args:
+        item: the file and the kind it was given as.
+        aliases: header alias table in use.
+        encoding: force a CSV encoding.
+        sheet: read only this sheet of a workbook.
+        normalise: normalise the sheets too (``validate``); ``load_inputs`` passes False
+            and normalises every file's sheets together, one pass per kind.
 
     Raises:
         InputError: the file cannot be used at all (unreadable, or no sheet has a header).
@@ -178,7 +191,7 @@ def read_file(
         raws, skipped = read_excel(path, sheet)
     report = FileReport(path=path, skipped=skipped)
     for raw in raws:
-        result = read_sheet_frame(raw, aliases, item.kind)
+        result = prepare_sheet(raw, aliases, item.kind)
         if result.layout is None:
             skipped.append(SkippedSheet(path, raw.sheet, "read.sheet_no_header"))
             continue
@@ -194,6 +207,8 @@ def read_file(
             raise InputError.of("read.no_visible_sheet", file=path.name)
         first = reasons[0]
         raise InputError.of("read.no_header", file=path.name, sheet=first.sheet or None)
+    if normalise:
+        normalise_sheets(report.sheets, keep_frames=True)
     return report
 
 
@@ -246,7 +261,7 @@ def load_inputs(
 
     def work(item: InputFile) -> FileReport | InputError:
         try:
-            return read_file(item, aliases, encoding, sheet)
+            return read_file(item, aliases, encoding, sheet, normalise=False)
         except InputError as exc:
             return exc
 
@@ -260,25 +275,27 @@ def load_inputs(
     progress.done()
     if errors:
         raise InputError(errors)
-    return assemble(reports)
+    return assemble(reports, progress)
 
 
-def assemble(reports: list[FileReport]) -> LoadedInputs:
-    """Concatenate sheet frames per kind, giving every frame its kind's full column set."""
-    parts: dict[SourceKind, list[pd.DataFrame]] = {k: [] for k in SOURCE_KINDS}
-    issue_parts: list[pd.DataFrame] = []
-    for report in reports:
-        for result in report.sheets:
-            assert result.kind is not None
-            frame = result.frame
-            frame[C.SOURCE] = pd.Series(result.kind, index=frame.index, dtype=_STRING)
-            parts[result.kind].append(frame)
-            if not result.issues.empty:
-                issue_parts.append(result.issues)
-    frames = {
-        kind: conform(pd.concat(p, ignore_index=True) if p else pd.DataFrame(), kind)
-        for kind, p in parts.items()
-    }
+def assemble(reports: list[FileReport], progress: Progress | None = None) -> LoadedInputs:
+    """Normalise every sheet, one pass per kind, and give each kind its full column set."""
+    sheets = [result for report in reports for result in report.sheets]
+    if progress is not None:
+        progress.start("progress.normalising", None)
+    normalised = {n.kind: n for n in normalise_sheets(sheets)}
+    if progress is not None:
+        progress.done()
+    frames: dict[SourceKind, pd.DataFrame] = {}
+    for kind in SOURCE_KINDS:
+        part = normalised.get(kind)
+        frame = part.frame if part is not None else pd.DataFrame()
+        if not frame.empty:
+            frame[C.SOURCE] = pd.Series(kind, index=frame.index, dtype=_STRING)
+        frames[kind] = conform(frame, kind)
+    issue_parts = [
+        n.issues for n in normalised.values() if n.kind is not None and not n.issues.empty
+    ]
     issues = (
         pd.concat(issue_parts, ignore_index=True)
         if issue_parts

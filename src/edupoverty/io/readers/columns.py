@@ -194,9 +194,21 @@ class AliasTable:
         for column, aliases in (extra or {}).items():
             for alias in aliases:
                 self._lookup[normalise_header(alias)] = column
+        self._matched: dict[str, str | None] = {}
 
     def match(self, header: object) -> str | None:
         """Return the canonical column a header text names, or None."""
+        if isinstance(header, str):
+            # Every roster of a county repeats the same few dozen header texts: remember them.
+            if header in self._matched:
+                return self._matched[header]
+            found = self._match(header)
+            if len(self._matched) < _MATCH_CACHE_SIZE:
+                self._matched[header] = found
+            return found
+        return self._match(header)
+
+    def _match(self, header: object) -> str | None:
         key = normalise_header(header)
         if not key:
             return None
@@ -213,6 +225,9 @@ class AliasTable:
         """Return every canonical column that has at least one alias."""
         return set(self._lookup.values())
 
+
+_MATCH_CACHE_SIZE = 100_000
+"""Header texts remembered per alias table (threads share it: a dict is safe for this)."""
 
 USER_FIELD_NAMES: dict[str, str] = {
     "id": C.ID_RAW,

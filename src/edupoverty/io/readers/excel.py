@@ -7,16 +7,24 @@ is how an ID that Excel stored as a number is recognised as mangled.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 import fastexcel
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from edupoverty.core.errors import InputError
+from edupoverty.io.readers.container import CellRange, WorkbookParts, check_workbook_container
 from edupoverty.io.readers.raw import RawSheet, SkippedSheet
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+MAX_COLUMNS = 1024
+"""Columns read from a sheet. Real exports have a few dozen; a stray value in column XFD
+would otherwise make every later step pay for 16,384 columns (issue 8). The columns past
+it are left out with a sheet note."""
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 
@@ -52,11 +60,13 @@ def read_excel(
         only_sheet: read just this sheet (``--sheet``) when given.
 
     Raises:
-        InputError: the file is empty, not a workbook, encrypted or corrupt.
+        InputError: the file is empty, not a workbook, encrypted, truncated, corrupt, or
+            a zip bomb or crafted XML (``check_workbook_container``).
     """
     problem = _sniff_problem(path)
     if problem:
         raise InputError.of(problem, file=path.name)
+    parts = check_workbook_container(path) if _is_zip(path) else WorkbookParts()
     try:
         reader = fastexcel.read_excel(str(path))
         names = list(reader.sheet_names)
@@ -72,7 +82,13 @@ def read_excel(
         if only_sheet is not None and name != only_sheet:
             continue
         try:
-            sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+            sheet = reader.load_sheet(
+                name,
+                header_row=None,
+                skip_rows=0,
+                dtypes="string",
+                use_columns=_first_columns,
+            )
             visible = sheet.visible
             if visible != "visible" and only_sheet is None:
                 skipped.append(SkippedSheet(path, name, "read.sheet_hidden"))
@@ -85,8 +101,93 @@ def read_excel(
         if table.num_rows == 0:
             skipped.append(SkippedSheet(path, name, "read.sheet_empty"))
             continue
-        sheets.append(RawSheet(path=path, sheet=name, cells=arrow_to_text_frame(table)))
+        notes = ["read.columns_ignored"] if sheet.width > MAX_COLUMNS else []
+        cells = arrow_to_text_frame(table)
+        if fill_merged_down(cells, parts.merged_ranges(name)):
+            notes.append("read.merged_filled")
+        sheets.append(RawSheet(path=path, sheet=name, cells=cells, notes=notes))
     return sheets, skipped
+
+
+def fill_merged_down(cells: pd.DataFrame, ranges: Sequence[CellRange]) -> bool:
+    """Copy the value of each vertically merged cell into the rows below it that it covers.
+
+    Excel shows a 学校 or 乡镇 cell merged over ten pupils on each of their rows, but the
+    file holds it in the top cell only. Only the range's first column is filled (a value
+    is never copied sideways into another field), only when the top cell has a value, and
+    only when the covered cells are empty where the frame's columns say they are.
+
+    Args:
+        cells: the sheet's text cells (row 0 = Excel row 1), changed in place.
+        ranges: the sheet's merged ranges in Excel's coordinates.
+
+    Returns:
+        True when some cell was filled.
+    """
+    vertical = [r for r in ranges if r.last_row > r.first_row]
+    if not vertical or cells.empty:
+        return False
+    offset = _merge_offset(cells, vertical)
+    if offset is None:
+        return False
+    filled = False
+    height = len(cells)
+    by_column: dict[int, list[CellRange]] = {}
+    for r in vertical:
+        by_column.setdefault(r.first_col - offset, []).append(r)
+    for column, group in by_column.items():
+        if not 0 <= column < cells.shape[1]:
+            continue
+        values = cells[column]
+        covered = np.zeros(height, dtype=bool)
+        for r in group:
+            if r.first_row < height and pd.notna(values.iat[r.first_row]):
+                covered[r.first_row + 1 : r.last_row + 1] = True
+        if covered.any():
+            cells[column] = values.where(~covered, values.ffill())
+            filled = True
+    return filled
+
+
+_MAX_OFFSET = 64
+"""Leading empty columns tried: a table starting right of column BM is not an export."""
+
+
+def _merge_offset(cells: pd.DataFrame, ranges: Sequence[CellRange]) -> int | None:
+    """Return how many leading empty columns fastexcel dropped, judged by the merges.
+
+    fastexcel starts a sheet at its first column with a value. At the right offset every
+    merged range's covered cells are empty; the smallest such offset wins (0 nearly always).
+    """
+    sample = ranges[:50]
+    for offset in range(0, min(min(r.first_col for r in sample), _MAX_OFFSET) + 1):
+        if all(_covered_empty(cells, r, offset) for r in sample):
+            return offset
+    return None
+
+
+def _covered_empty(cells: pd.DataFrame, r: CellRange, offset: int) -> bool:
+    column = r.first_col - offset
+    if column >= cells.shape[1] or r.first_row >= len(cells):
+        return True
+    below = cells.iloc[r.first_row + 1 : r.last_row + 1, column]
+    return bool(below.isna().all())
+
+
+class _Column(Protocol):
+    """What fastexcel's ``use_columns`` callback receives (ColumnInfoNoDtype)."""
+
+    @property
+    def index(self) -> int: ...
+
+
+def _first_columns(column: _Column) -> bool:
+    return column.index < MAX_COLUMNS
+
+
+def _is_zip(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(4) == _ZIP_MAGIC
 
 
 def arrow_to_text_frame(table: pa.Table | pa.RecordBatch) -> pd.DataFrame:

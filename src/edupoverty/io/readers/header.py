@@ -44,6 +44,11 @@ class HeaderLayout:
     """Header texts ignored because an earlier column already gave that field."""
 
     @property
+    def width(self) -> int:
+        """Columns up to the last one with a header label."""
+        return max((i + 1 for i, label in enumerate(self.labels) if label), default=0)
+
+    @property
     def data_start(self) -> int:
         """0-based index of the first row after the header."""
         return max(self.header_rows) + 1
@@ -56,8 +61,15 @@ class HeaderLayout:
         return None
 
 
+MAX_LABEL_CHARS = 200
+"""A header label is a few words; a longer cell in the top rows (a 1 MB remark) is cut to
+this before alias matching, which normalises every character."""
+
+
 def _cells(row: list[str | None]) -> list[str]:
-    return ["" if v is None else str(v).strip() for v in row]
+    return [
+        "" if v is None else str(v)[: MAX_LABEL_CHARS * 2].strip()[:MAX_LABEL_CHARS] for v in row
+    ]
 
 
 def _map_row(
@@ -167,6 +179,14 @@ _FOOTER = re.compile(
 )
 
 
+def arrow_strings(values: pd.Series) -> pa.ChunkedArray:
+    """Return a text column's Arrow data without a copy when it is already Arrow-backed."""
+    array = values.array
+    if isinstance(array, pd.arrays.ArrowStringArray):
+        return array._pa_array
+    return pa.chunked_array([pa.array(values.astype("string[pyarrow]").array)])
+
+
 def furniture_mask(frame: pd.DataFrame) -> pd.Series:
     """Return True for rows that are sheet furniture, not data: blank, 合计/小计, 填表人 footers.
 
@@ -180,8 +200,7 @@ def furniture_mask(frame: pd.DataFrame) -> pd.Series:
         return pd.Series(False, index=frame.index, dtype=bool)
     columns = []
     for name in frame.columns:
-        col = pa.array(frame[name].astype("string[pyarrow]"), type=pa.large_string())
-        col = pc.utf8_trim_whitespace(col)
+        col = pc.utf8_trim_whitespace(arrow_strings(frame[name]).cast(pa.large_string()))
         columns.append(pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.large_string()), col))
     first = pc.fill_null(pc.coalesce(*columns), "")
     all_blank = pc.equal(first, "")

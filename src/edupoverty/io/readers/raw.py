@@ -24,6 +24,9 @@ class RawSheet:
     """Message ids of remarks about this sheet (e.g. encoding used)."""
     encoding: str | None = None
     """Text encoding for CSV inputs."""
+    row_issues: list[tuple[int, str]] = field(default_factory=list)
+    """(row index in ``cells``, message id) of rows the reader itself found broken, e.g. a
+    CSV line whose quote never closes; they become row errors if the row is data."""
 
     @property
     def file(self) -> str:
