@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from edupoverty.core import columns as C
+from edupoverty.core.columnops import location_order
 from edupoverty.core.models import SourceKind
 from edupoverty.core.normalise.terms import term_of_date, term_sort_key
 
@@ -213,21 +214,8 @@ class RuleContext:
         return (years - before_birthday.astype("Int64")).astype("Int64")
 
 
-SOURCE_ORDER = {"registry": 0, "roster": 1, "ledger": 2}
-
-
 def sort_by_location(frame: pd.DataFrame) -> pd.DataFrame:
     """Return rows in (source, file, sheet, row) order: the order "first"/"last" refer to."""
     if frame.empty:
         return frame
-    keys = pd.DataFrame(
-        {
-            "_s": frame[C.SOURCE].map(SOURCE_ORDER).fillna(9) if C.SOURCE in frame else 0,
-            "_f": frame[C.FILE].astype(str),
-            "_h": frame[C.SHEET].fillna("").astype(str),
-            "_r": frame[C.ROW].astype("int64"),
-        },
-        index=frame.index,
-    )
-    order = keys.sort_values(["_s", "_f", "_h", "_r"], kind="stable").index
-    return frame.loc[order]
+    return frame.iloc[location_order(frame)]

@@ -121,6 +121,8 @@ def run_rules(
     from edupoverty.rules import ALL_RULES
 
     chosen: Sequence[Rule] = rules if rules is not None else ALL_RULES
+    if progress:
+        progress.start("progress.linking", None)
     linked_ledger, issues = match_programs(ledger, policy)
     linked_ledger = link_guardian_payments(linked_ledger, registry, as_of)
     present = frozenset(
@@ -128,6 +130,8 @@ def run_rules(
     )
     review = review_terms(ledger, terms)
     ctx = RuleContext(registry, roster, linked_ledger, policy, as_of, review, present)
+    if progress:
+        progress.done()
     result = ReconcileResult(
         findings=empty_findings(), issues=issues, terms=review, as_of=as_of, context=ctx
     )

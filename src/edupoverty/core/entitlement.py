@@ -13,6 +13,7 @@ from typing import Final
 import pandas as pd
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
+from edupoverty.core.columnops import is_in
 from edupoverty.core.context import RuleContext
 from edupoverty.core.normalise.terms import term_sort_key
 
@@ -66,7 +67,7 @@ def entitled_enrolments(ctx: RuleContext) -> pd.DataFrame:
     programs = _entitled_programs(ctx)
     if programs.empty or not ctx.terms or ctx.roster.empty:
         return _empty()
-    enrolled = ctx.first_active[ctx.first_active[C.TERM].isin(list(ctx.terms))]
+    enrolled = ctx.first_active[is_in(ctx.first_active[C.TERM], list(ctx.terms))]
     enrolled = enrolled.assign(**{C.STAGE: enrolled[C.STAGE].astype(_STRING)})
     candidates = enrolled.merge(programs, on=C.STAGE, how="inner")
     if candidates.empty:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from edupoverty.core import columns as C
+from edupoverty.core.columnops import is_in
 
 if TYPE_CHECKING:
     from edupoverty.core.policy import Policy
@@ -104,7 +105,7 @@ def link_guardian_payments(
     )
     members = reg[[C.PERSON_ID, C.HOUSEHOLD_NO, C.NAME_KEY]].drop_duplicates([C.PERSON_ID])
     candidates = out.loc[
-        out[C.PERSON_ID].isin(adults[C.PERSON_ID]), [C.PERSON_ID, C.NAME_KEY]
+        is_in(out[C.PERSON_ID], adults[C.PERSON_ID]), [C.PERSON_ID, C.NAME_KEY]
     ].reset_index()
     if candidates.empty:
         return out

@@ -71,6 +71,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "severity.high": ("高", "high"),
     "severity.medium": ("中", "medium"),
     "severity.low": ("低", "low"),
+    "progress.linking": ("关联人员与项目", "linking people and programmes"),
     "progress.rules": ("运行核查规则", "running rules"),
     "write.output_is_input": (
         "输出文件与输入文件是同一个文件，拒绝覆盖；请换一个输出文件夹。",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
+from edupoverty.core.columnops import is_in
 from edupoverty.core.context import RuleContext, sort_by_location
 from edupoverty.core.findings import RuleSpec, location_refs, make_findings
 from edupoverty.core.models import Severity
@@ -76,7 +77,7 @@ def _name_conflicts(rows: pd.DataFrame) -> pd.DataFrame:
     if conflicted.empty:
         return pd.DataFrame(columns=[*_LOCATED, "related"])
     mode = conflicted.drop_duplicates(C.PERSON_ID).set_index(C.PERSON_ID)
-    members = named[named[C.PERSON_ID].isin(mode.index)]
+    members = named[is_in(named[C.PERSON_ID], mode.index)]
     mode_key = members[C.PERSON_ID].map(mode[C.NAME_KEY])
     located = members[members[C.NAME_KEY] != mode_key].drop_duplicates(C.PERSON_ID)
     loc_key = members[C.PERSON_ID].map(located.set_index(C.PERSON_ID)[C.NAME_KEY])
@@ -135,7 +136,7 @@ def detect(ctx: RuleContext) -> pd.DataFrame:
     if rows.empty:
         return make_findings(RULE, rows)
     by_name = _name_conflicts(rows)
-    by_field = _field_conflicts(rows[~rows[C.PERSON_ID].isin(by_name[C.PERSON_ID])])
+    by_field = _field_conflicts(rows[~is_in(rows[C.PERSON_ID], by_name[C.PERSON_ID])])
     located = pd.concat(
         [p for p in (by_name, by_field) if not p.empty] or [by_name], ignore_index=True
     )

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
+from edupoverty.core.columnops import is_in
 from edupoverty.core.context import RuleContext, sort_by_location
 from edupoverty.core.findings import RuleSpec, location_refs, make_findings
 from edupoverty.core.models import Severity
@@ -67,8 +68,9 @@ def detect(ctx: RuleContext) -> pd.DataFrame:
     bad_category = ~ctx.category_eligible(pay).to_numpy(dtype=bool)
     stage = pay["_stage"].astype("string")
     covered = programs[[C.PROGRAM, "_stages"]].explode("_stages").dropna()
-    in_stages = (pay[C.PROGRAM].astype("string") + "|" + stage).isin(
-        covered[C.PROGRAM].astype("string") + "|" + covered["_stages"].astype("string")
+    in_stages = is_in(
+        (pay[C.PROGRAM].astype("string") + "|" + stage).astype("string[pyarrow]"),
+        covered[C.PROGRAM].astype("string") + "|" + covered["_stages"].astype("string"),
     )
     bad_stage = (active & stage.notna() & ~in_stages).to_numpy(dtype=bool)
     boarding = pay["_boarding"].astype("boolean")
@@ -164,8 +166,8 @@ def _registry_facts(ctx: RuleContext, located: pd.DataFrame) -> tuple[pd.DataFra
     monitoring rows marked 风险已消除 (so ``person_categories`` has nothing for them).
     """
     people = located[C.PERSON_ID]
-    reg = sort_by_location(ctx.registry[ctx.registry[C.PERSON_ID].isin(people)])
-    cats = ctx.person_categories[ctx.person_categories[C.PERSON_ID].isin(people)]
+    reg = sort_by_location(ctx.registry[is_in(ctx.registry[C.PERSON_ID], people)])
+    cats = ctx.person_categories[is_in(ctx.person_categories[C.PERSON_ID], people)]
     refs = reg.assign(_ref=location_refs(reg)) if not reg.empty else reg.assign(_ref="")
     facts = pd.DataFrame(
         {
@@ -178,4 +180,4 @@ def _registry_facts(ctx: RuleContext, located: pd.DataFrame) -> tuple[pd.DataFra
     ).astype("string")
     facts["refs"] = facts["refs"].fillna("")
     cleared_people = reg.loc[reg[C.RISK_CLEARED].fillna(False).astype(bool), C.PERSON_ID]
-    return facts, people.isin(cleared_people) & facts["categories"].isna()
+    return facts, is_in(people, cleared_people) & facts["categories"].isna()

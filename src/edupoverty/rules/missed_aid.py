@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
+from edupoverty.core.columnops import is_in
 from edupoverty.core.context import RuleContext, sort_by_location
 from edupoverty.core.entitlement import PAID, STANDARD_CENTS, entitled_enrolments
 from edupoverty.core.findings import RuleSpec, fen_to_yuan, location_refs, make_findings
@@ -94,7 +95,7 @@ def _registry_refs(ctx: RuleContext, located: pd.DataFrame) -> pd.Series:
     """Return, per finding, the person's registry rows as ``source:file:sheet:row;…``."""
     reg = ctx.registry
     people = located[C.PERSON_ID].drop_duplicates()
-    rows = reg[reg[C.PERSON_ID].isin(people)]
+    rows = reg[is_in(reg[C.PERSON_ID], people)]
     if rows.empty:
         return pd.Series("", index=located.index, dtype="string")
     rows = sort_by_location(rows)

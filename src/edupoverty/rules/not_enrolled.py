@@ -16,6 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
+from edupoverty.core.columnops import is_in
 from edupoverty.core.context import RuleContext, sort_by_location
 from edupoverty.core.findings import RuleSpec, location_refs, make_findings
 from edupoverty.core.models import Severity
@@ -59,20 +60,20 @@ def detect(ctx: RuleContext) -> pd.DataFrame:
     low, high = ctx.policy.compulsory_age
     ages = ctx.ages(persons[C.ID_BIRTH_DATE])
     of_age = ((ages >= low) & (ages <= high)).fillna(False).astype(bool)
-    located = persons[of_age & ~persons[C.PERSON_ID].isin(_enrolled_ids(ctx))].copy()
+    located = persons[of_age & ~is_in(persons[C.PERSON_ID], _enrolled_ids(ctx))].copy()
     if located.empty:
         return make_findings(RULE, located)
     located[C.TERM] = ctx.as_of_term
 
     roster = ctx.roster
-    seen = sort_by_location(roster[roster[C.PERSON_ID].isin(located[C.PERSON_ID])])
+    seen = sort_by_location(roster[is_in(roster[C.PERSON_ID], located[C.PERSON_ID])])
     seen = seen.assign(_ref=location_refs(seen))
     latest = _latest_rows(seen)
     pid = located[C.PERSON_ID]
     located["related"] = pid.map(seen.groupby(C.PERSON_ID)["_ref"].agg(";".join))
     status = pid.map(latest[C.STATUS_RAW].astype("string")).astype("string")
     school = pid.map(latest[C.SCHOOL].astype("string")).astype("string")
-    on_roster = pid.isin(latest.index)
+    on_roster = is_in(pid, latest.index)
     variant = pd.Series("message", index=located.index).mask(on_roster, "message_status")
     return make_findings(
         RULE,

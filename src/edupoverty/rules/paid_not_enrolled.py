@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
+from edupoverty.core.columnops import is_in
 from edupoverty.core.context import ACTIVE, RuleContext, sort_by_location
 from edupoverty.core.findings import RuleSpec, location_refs, make_findings
 from edupoverty.core.models import Severity
@@ -45,7 +46,7 @@ def detect(ctx: RuleContext) -> pd.DataFrame:
     # review window that ``active_enrolments`` does not expand to.
     always_active = roster.loc[(roster[C.STATUS] == ACTIVE) & roster[C.TERM].isna(), C.PERSON_ID]
     pay = pay.merge(active_pairs, on=_KEY, how="left")
-    is_active = pay["_active"].fillna(False).astype(bool) | pay[C.PERSON_ID].isin(always_active)
+    is_active = pay["_active"].fillna(False).astype(bool) | is_in(pay[C.PERSON_ID], always_active)
     located = pay[~is_active].drop(columns=["_active"])
     if located.empty:
         return make_findings(RULE, located)
@@ -90,7 +91,7 @@ def _inactive_rows(roster: pd.DataFrame, located: pd.DataFrame) -> pd.DataFrame:
     A non-active row without a term is taken to cover each flagged term of its person.
     Columns: person_id, term, status_raw, _school, _ref; in file/sheet/row order.
     """
-    rows = roster[roster[C.PERSON_ID].isin(located[C.PERSON_ID]) & (roster[C.STATUS] != ACTIVE)]
+    rows = roster[is_in(roster[C.PERSON_ID], located[C.PERSON_ID]) & (roster[C.STATUS] != ACTIVE)]
     rows = sort_by_location(rows)
     rows = rows.assign(
         _ref=location_refs(rows) if not rows.empty else pd.Series(dtype="string"),

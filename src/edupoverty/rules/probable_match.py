@@ -26,6 +26,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
+from edupoverty.core.columnops import is_in
 from edupoverty.core.context import RuleContext, sort_by_location
 from edupoverty.core.findings import RuleSpec, location_refs, make_findings
 from edupoverty.core.models import Severity
@@ -110,7 +111,9 @@ def _prefix_agrees(rows: pd.DataFrame, pairs: pd.DataFrame) -> npt.NDArray[np.bo
 def _broken_pairs(rows: pd.DataFrame, anchors: pd.DataFrame) -> pd.DataFrame:
     """Return pairs of (a) strays with their anchors: same name key, else same pinyin."""
     strays = rows[
-        rows[C.ID_STATUS].isin(list(_BROKEN)) & rows["_bd"].notna() & rows[C.NAME_KEY].notna()
+        is_in(rows[C.ID_STATUS], [s.value for s in _BROKEN])
+        & rows["_bd"].notna()
+        & rows[C.NAME_KEY].notna()
     ]
     exact = _pairs(strays, anchors, [C.NAME_KEY, *_BLOCK])
     exact = exact[_prefix_agrees(rows, exact)].assign(similarity="same_name")

@@ -246,3 +246,42 @@ def matrix_number(matrix: npt.NDArray[np.uint8], start: int, stop: int) -> npt.N
     for column in range(start, stop):
         value = value * 10 + (matrix[:, column].astype(np.int64) - ord("0"))
     return value
+
+
+R = TypeVar("R", pd.Series, pd.DataFrame)
+
+DISTINCT_SHARE = 0.5
+"""Normalise the distinct values only when they are at most this share of the rows."""
+
+
+def by_distinct(values: pd.Series, func: Callable[[pd.Series], R]) -> R:
+    """Return ``func(values)``, computed on the distinct values and spread back to the rows.
+
+    A county's school, grade, status and date columns repeat a few hundred values over a
+    million rows; folding and matching each distinct text once instead of once per row
+    is what keeps normalisation linear in the distinct values (issue #7). ``func`` must
+    map each cell on its own (no row depends on another), return a Series or a DataFrame
+    on its argument's index, and give a missing result for a missing cell.
+    """
+    n = len(values)
+    if n < 1024 or not isinstance(values.dtype, pd.StringDtype | np.dtypes.ObjectDType):
+        return func(values)
+    try:
+        encoded = pc.dictionary_encode(to_arrow_text(values))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return func(values)
+    distinct = encoded.dictionary
+    if len(distinct) > DISTINCT_SHARE * n:
+        return func(values)
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.intp)
+    if (codes < 0).any():
+        # One extra "value", the missing cell, so that func decides what a blank gives.
+        distinct = pa.concat_arrays([distinct, pa.nulls(1, distinct.type)])
+        codes = np.where(codes < 0, len(distinct) - 1, codes)
+    mapped = func(to_string_series(distinct, pd.RangeIndex(len(distinct))))
+    if isinstance(mapped, pd.DataFrame):
+        spread = pd.DataFrame(
+            {c: mapped[c].array.take(codes) for c in mapped.columns}, index=values.index
+        )
+        return spread
+    return pd.Series(mapped.array.take(codes), index=values.index, name=mapped.name)

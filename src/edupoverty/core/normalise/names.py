@@ -81,6 +81,22 @@ def pinyin_keys(names: pd.Series) -> pd.Series:
     Returns:
         A string Series on ``names.index``; ``<NA>`` where the name is blank.
     """
-    return map_unique_text(
-        _fold_names(names), lambda name: "".join(lazy_pinyin(name)).lower(), names.index
-    )
+    return map_unique_text(_fold_names(names), _toneless_pinyin, names.index)
+
+
+_CHAR_PINYIN: dict[str, str] = {}
+"""Character → its toneless reading, filled as characters are met (a county's names use a
+few thousand characters; pypinyin on whole names cost 13 s per million, issue #7)."""
+
+
+def _toneless_pinyin(name: str) -> str:
+    """Return a name's toneless pinyin, read character by character (the same on both sides
+    of a comparison, which is what matching needs; names are not phrases)."""
+    readings = []
+    for char in name:
+        reading = _CHAR_PINYIN.get(char)
+        if reading is None:
+            reading = "".join(lazy_pinyin(char)).lower()
+            _CHAR_PINYIN[char] = reading
+        readings.append(reading)
+    return "".join(readings)
