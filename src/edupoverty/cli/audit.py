@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
+from edupoverty.cli.checkpoints import checkpoint
 from edupoverty.cli.console import console, say
 from edupoverty.cli.errors import ExitCode
 from edupoverty.cli.history import (
@@ -37,7 +38,7 @@ from edupoverty.core.audit import (
 from edupoverty.core.findings import fen_to_yuan
 from edupoverty.i18n import t
 from edupoverty.io.workbook.audit_book import write_audit_book
-from edupoverty.io.writers.atomic import atomic_write
+from edupoverty.io.writers.atomic import atomic_write, staged_outputs
 
 
 @click.command(cls=I18nCommand, help="audit.help", short_help="audit.short")
@@ -58,6 +59,7 @@ def command(
     as_of: str | None,
     terms: tuple[str, ...],
     out: Path | None,
+    wait: float | None,
     db: Path | None,
     no_history: bool,
     as_json: bool,
@@ -67,7 +69,7 @@ def command(
     started_at = dt.datetime.now()  # the clock is read only in cli/
     cfg = build_run_config(config, registry, roster, ledger, policy, as_of, terms, out, encoding)
     assert cfg.out is not None
-    lock_output(ctx, cfg.out)
+    lock_output(ctx, cfg.out, wait)
     show = not (quiet or as_json)
     with progress_sink(show) as progress:
         loaded, pol, result = load_and_reconcile(cfg, sheet, progress)
@@ -100,12 +102,15 @@ def command(
         report = report.model_copy(update={"history": facts})
     inputs = [r.path for r in loaded.files]
     rectification = rectification_list(result.context, result.findings, status)
-    write_audit_book(
-        cfg.out / "audit.xlsx", report, rectification, resolved, inputs=inputs, mask=cfg.mask
-    )
     text = report_json(report)
-    with atomic_write(cfg.out / "audit.json", inputs) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+    with staged_outputs(cfg.out):  # audit.xlsx and audit.json appear together (issue #8)
+        checkpoint("writing")
+        write_audit_book(
+            cfg.out / "audit.xlsx", report, rectification, resolved, inputs=inputs, mask=cfg.mask
+        )
+        with atomic_write(cfg.out / "audit.json", inputs) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+        checkpoint("committing")
     if as_json:
         click.echo(text, nl=False)
     elif show:

@@ -8,7 +8,8 @@ import os
 import click
 
 from edupoverty import __version__
-from edupoverty.cli.errors import GuardedGroup
+from edupoverty.cli.console import configure_logging, restore_logging
+from edupoverty.cli.errors import GuardedGroup, install_signal_handlers
 from edupoverty.cli.options import I18nGroup, help_text, mark_language_explicit, option
 from edupoverty.i18n import set_language
 
@@ -50,6 +51,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """Root group; the help text comes from the catalogue (cli.help)."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    handler = configure_logging(debug)
+    ctx.call_on_close(lambda: restore_logging(handler))
 
 
 for _name in SUBCOMMANDS:
@@ -59,6 +62,7 @@ for _name in SUBCOMMANDS:
 
 def main() -> None:
     """Console-script entry point."""
+    install_signal_handlers()
     cli(prog_name="edupov")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,6 +13,7 @@ import click
 from rich.table import Table
 
 from edupoverty.api import reconcile
+from edupoverty.cli.checkpoints import CheckpointProgress, checkpoint
 from edupoverty.cli.console import RichProgress, console, say
 from edupoverty.cli.errors import ExitCode
 from edupoverty.cli.history import (
@@ -33,10 +35,11 @@ from edupoverty.core.policy import Policy
 from edupoverty.core.summary import Summary
 from edupoverty.i18n import t
 from edupoverty.io.config_file import load_config_file
-from edupoverty.io.loading import LoadedInputs, NoProgress, load_inputs
+from edupoverty.io.loading import LoadedInputs, NoProgress, Progress, load_inputs
 from edupoverty.io.policy_file import load_policy
 from edupoverty.io.workbook import write_annotated_copies, write_reconcile_workbook
-from edupoverty.io.writers.atomic import OutputLock
+from edupoverty.io.workbook.annotate import AnnotatedCopies
+from edupoverty.io.writers.atomic import OutputLock, staged_outputs
 from edupoverty.io.writers.findings_csv import write_findings_csv
 from edupoverty.io.writers.summary_json import build_summary, summary_text, write_summary_json
 
@@ -52,6 +55,13 @@ def run_options(f: F) -> F:
             option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD", help="opt.as_of"),
             option("--term", "terms", multiple=True, metavar="TERM", help="opt.term"),
             option("--out", type=click.Path(path_type=Path), default=None, help="opt.out"),
+            option(
+                "--wait",
+                type=click.FloatRange(min=0),
+                default=None,
+                metavar="SECONDS",
+                help="opt.wait",
+            ),
         ]
     ):
         f = decl(f)
@@ -108,26 +118,45 @@ def build_run_config(
     return cfg
 
 
-def lock_output(ctx: click.Context, out: Path) -> None:
-    """Hold the output folder's lock until the command's context closes."""
+LOCK_POLL_SECONDS = 0.5
+"""How often a run waiting under ``--wait`` looks at the lock again."""
+
+
+def lock_output(ctx: click.Context, out: Path, wait: float | None = None) -> None:
+    """Hold the output folder's lock until the command's context closes.
+
+    Another live run holding it makes this run refuse at once, or with ``--wait`` wait
+    up to that many seconds for it to finish (two cron jobs started together).
+
+    Raises:
+        OutputError: the folder is still locked (or cannot be written).
+    """
     lock = OutputLock(out)
-    lock.acquire()
+    deadline = time.monotonic() + (wait or 0.0)  # the clock is read only in cli/
+    holder = lock.try_acquire()
+    if holder is not None and wait:
+        say(t("write.waiting", file=str(out), pid=holder or "?", seconds=f"{wait:g}"))
+    while holder is not None and time.monotonic() < deadline:
+        time.sleep(min(LOCK_POLL_SECONDS, max(0.0, deadline - time.monotonic())))
+        holder = lock.try_acquire()
+    if holder is not None:
+        lock.acquire()  # raises the "locked" error, naming the holder
     ctx.call_on_close(lock.release)
 
 
 @contextlib.contextmanager
-def progress_sink(show: bool) -> Iterator[RichProgress | NoProgress]:
+def progress_sink(show: bool) -> Iterator[Progress]:
     """Yield a rich progress bar (or a silent sink) and always stop drawing it."""
     progress: RichProgress | NoProgress = RichProgress() if show else NoProgress()
     try:
-        yield progress
+        yield CheckpointProgress(progress)
     finally:
         if isinstance(progress, RichProgress):
             progress.close()
 
 
 def load_and_reconcile(
-    cfg: RunConfig, sheet: str | None, progress: RichProgress | NoProgress
+    cfg: RunConfig, sheet: str | None, progress: Progress
 ) -> tuple[LoadedInputs, Policy, ReconcileResult]:
     """Load the inputs and the policy named by ``cfg`` and reconcile them (reconcile and audit share it)."""
     loaded = load_inputs(
@@ -156,6 +185,7 @@ def policy_source(cfg: RunConfig) -> str:
 @option(
     "--annotate-all", "annotate_all", is_flag=True, default=False, help="workbook.opt.annotate_all"
 )
+@option("--annotated/--no-annotated", "annotated", default=True, help="workbook.opt.no_annotated")
 @output_options
 @history_options
 @click.pass_context
@@ -171,9 +201,11 @@ def command(
     as_of: str | None,
     terms: tuple[str, ...],
     out: Path | None,
+    wait: float | None,
     fail_on: str | None,
     mask: bool,
     annotate_all: bool,
+    annotated: bool,
     as_json: bool,
     quiet: bool,
     db: Path | None,
@@ -194,27 +226,41 @@ def command(
         extra={"fail_on": Severity(fail_on) if fail_on else None, "mask": mask or None},
     )
     assert cfg.out is not None
-    lock_output(ctx, cfg.out)
+    lock_output(ctx, cfg.out, wait)
     show = not (quiet or as_json)
     with progress_sink(show) as progress:
         loaded, pol, result = load_and_reconcile(cfg, sheet, progress)
     inputs = [r.path for r in loaded.files]
     summary = build_summary(loaded, result, pol, policy_source(cfg))
-    write_findings_csv(result.findings, cfg.out / "findings.csv", inputs)
-    write_summary_json(summary, cfg.out / "summary.json", inputs)
-    # Copies first: the workbook's hyperlinks point into them.
-    copies = write_annotated_copies(
-        cfg.out, loaded, result.findings, annotate_all=annotate_all, mask=cfg.mask, inputs=inputs
-    )
-    write_reconcile_workbook(
-        cfg.out / "reconcile.xlsx",
-        loaded,
-        result,
-        summary,
-        mask=cfg.mask,
-        annotated=copies,
-        inputs=inputs,
-    )
+    # Every output goes to a temp file first and they are renamed together at the end:
+    # a run killed halfway leaves the previous run's set whole (issue #8).
+    with staged_outputs(cfg.out):
+        write_findings_csv(result.findings, cfg.out / "findings.csv", inputs)
+        write_summary_json(summary, cfg.out / "summary.json", inputs)
+        # Copies first: the workbook's hyperlinks point into them.
+        copies = (
+            write_annotated_copies(
+                cfg.out,
+                loaded,
+                result.findings,
+                annotate_all=annotate_all,
+                mask=cfg.mask,
+                inputs=inputs,
+            )
+            if annotated
+            else AnnotatedCopies()
+        )
+        checkpoint("writing")
+        write_reconcile_workbook(
+            cfg.out / "reconcile.xlsx",
+            loaded,
+            result,
+            summary,
+            mask=cfg.mask,
+            annotated=copies,
+            inputs=inputs,
+        )
+        checkpoint("committing")
     failed = cfg.fail_on is not None and any(
         Severity(s) >= cfg.fail_on for s in result.findings["severity"].unique()
     )

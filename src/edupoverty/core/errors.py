@@ -6,7 +6,7 @@ A bad row is a ``RowIssue`` and a problem in the data is a ``Finding``; neither 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from edupoverty.i18n import t
 
@@ -53,7 +53,7 @@ class EdupovError(Exception):
         super().__init__(self.render())
 
     @classmethod
-    def of(cls, code: str, **kwargs: Any) -> EdupovError:
+    def of(cls, code: str, **kwargs: Any) -> Self:
         """Build an error with one detail; location keywords (file, sheet, row, column, line) are split off."""
         loc_keys = ("file", "sheet", "row", "column", "line")
         loc = {k: kwargs.pop(k) for k in loc_keys if k in kwargs}
@@ -72,6 +72,12 @@ class InputError(EdupovError):
     """An input file, sheet or option that cannot be used at all."""
 
     kind_code = "error.kind.input"
+
+
+class OutputError(EdupovError):
+    """An output folder or file that cannot be written (locked by another run, disk full)."""
+
+    kind_code = "error.kind.output"
 
 
 class PolicyError(EdupovError):

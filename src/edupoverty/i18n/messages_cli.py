@@ -16,6 +16,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已中断，之前的输出文件保持不变。",
         "interrupted; earlier outputs are untouched.",
     ),
+    "cli.terminated": (
+        "收到终止信号，运行已停止；之前的输出文件保持不变，未写完的临时文件已删除。",
+        "terminated by a signal; earlier outputs are untouched and unfinished temp files were removed.",
+    ),
+    "opt.wait": (
+        "输出文件夹正被另一个运行占用时，最多等待的秒数（适合定时任务）；默认不等待，立即退出",
+        "seconds to wait while another run holds the output folder (for cron); default: refuse at once",
+    ),
+    "write.waiting": (
+        "输出文件夹 {file} 正被另一个 edupov 运行（进程 {pid}）使用，最多等待 {seconds} 秒……",
+        "the output folder {file} is in use by another edupov run (process {pid}); waiting up to {seconds} s…",
+    ),
+    "write.disk_full": (
+        "磁盘空间不足，输出没有写完；之前的输出文件保持不变。请清理磁盘或换一个 --out 后重新运行。",
+        "the disk is full and the outputs were not written; earlier outputs are untouched. Free some space or choose another --out and run again.",
+    ),
+    "write.failed": (
+        "写入失败（{detail}）；之前的输出文件保持不变。若该文件正在 Excel 中打开，请关闭后重新运行。",
+        "writing failed ({detail}); earlier outputs are untouched. If the file is open in Excel, close it and run again.",
+    ),
+    "history.write_failed": (
+        "运行历史无法记录（{detail}），记录已整体撤销。请检查磁盘空间，或用 --no-history 跳过记录。",
+        "the run could not be recorded in the history ({detail}); nothing of it was kept. Check the disk, or skip recording with --no-history.",
+    ),
     "opt.lang": ("界面语言：zh（中文）或 en（英文）", "language of messages: zh or en"),
     "opt.debug": (
         "出错时显示详细的调试信息（身份证号仍脱敏）",
@@ -87,4 +111,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.column": ("列", "column"),
     "col.problem": ("问题", "problem"),
     "progress.reading": ("读取表格", "reading files"),
+    "progress.normalising": ("规范化数据", "normalising rows"),
 }

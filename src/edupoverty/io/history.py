@@ -27,7 +27,7 @@ import platformdirs
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
 from edupoverty.core.audit import finding_fingerprints
-from edupoverty.core.errors import ConfigError, InputError
+from edupoverty.core.errors import ConfigError, InputError, OutputError
 from edupoverty.io.config_file import _read_toml
 
 BUSY_TIMEOUT_MS = 30_000
@@ -255,18 +255,34 @@ class History:
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield self._db
+            self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            # SQLite may already have rolled back (disk full); the original error is the news.
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
 
     def record_run(self, run: RunRecord, findings: pd.DataFrame) -> int:
         """Record a run and every finding in one transaction; return the new run id.
 
+        A run killed or failing mid-record leaves nothing of itself behind (the
+        transaction is rolled back, by SQLite's journal if the process died).
+
         Args:
             run: the run's facts.
             findings: the findings frame (``FINDING_COLUMNS``).
+
+        Raises:
+            OutputError: the database could not be written (disk full, locked too long).
         """
+        try:
+            return self._record(run, findings)
+        except sqlite3.Error as exc:
+            raise OutputError.of(
+                "history.write_failed", file=str(self.path), detail=str(exc)
+            ) from exc
+
+    def _record(self, run: RunRecord, findings: pd.DataFrame) -> int:
         with self._transaction() as db:
             cursor = db.execute(
                 "INSERT INTO runs (started_at, command, scope, as_of, terms, policy_name, policy_fingerprint,"

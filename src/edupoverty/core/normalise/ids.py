@@ -427,9 +427,29 @@ def mask_account(value: str | None) -> str:
     return _mask(value, 6)
 
 
-_ID_IN_TEXT: Final = re.compile(r"(?<!\d)\d{14,19}[\dXx](?!\d)")
+# Any run of 15 or more digits is a person or account number in this domain (IDs, 残疾人证号
+# = ID + 2 digits, bank cards of 16–19 digits, 存折 accounts of up to 25); an X may follow
+# the digits (an ID's 18th character), with a certificate's digits after it. Nothing else
+# the tool prints (amounts, dates, counts) is that long.
+_ID_IN_TEXT: Final = re.compile(r"(?<!\d)\d{14,}[\dXx]\d*(?!\d)")
+# Bank cards written in groups, as printed on the card: 6222 0212 3456 7890 123.
+_GROUPED_NUMBER: Final = re.compile(r"(?<!\d)(?<!\d )\d{3,6}(?: \d{3,6}){2,5}(?!\d)")
+_GROUPED_MIN_DIGITS: Final = 15
+
+
+def _mask_grouped(match: re.Match[str]) -> str:
+    text = match.group()
+    if sum(ch.isdigit() for ch in text) < _GROUPED_MIN_DIGITS:
+        return text
+    return mask_id(text)
 
 
 def mask_ids_in_text(text: str) -> str:
-    """Return free text with every ID-looking number (15–20 digits, optional X) masked."""
-    return _ID_IN_TEXT.sub(lambda match: mask_id(match.group()), text)
+    """Return free text with every ID-looking number masked.
+
+    Masked: runs of 15 or more digits (an optional X after the first 17, as in an ID or a
+    disability certificate number) and digit groups separated by single spaces that add
+    up to 15 or more digits (a bank card as printed: ``6222 0212 3456 7890 123``).
+    """
+    masked = _ID_IN_TEXT.sub(lambda match: mask_id(match.group()), text)
+    return _GROUPED_NUMBER.sub(_mask_grouped, masked)
