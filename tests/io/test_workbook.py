@@ -6,6 +6,10 @@ import datetime as dt
 import re
 import shutil
 import subprocess
+import tempfile
+import unicodedata
+import warnings
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,8 +25,8 @@ from edupoverty.core.findings import FINDING_COLUMNS, RuleSpec
 from edupoverty.core.summary import FileFacts, RuleFacts, Summary
 from edupoverty.i18n import catalogue, set_language, t
 from edupoverty.io.loading import LoadedInputs, load_inputs
-from edupoverty.io.workbook import write_annotated_copies, write_reconcile_workbook
-from edupoverty.io.workbook.annotate import rule_specs
+from edupoverty.io.workbook import reconcile_book, write_annotated_copies, write_reconcile_workbook
+from edupoverty.io.workbook.annotate import copy_sheet_name, rule_specs
 from edupoverty.io.workbook.styles import (
     CURRENCY_FORMAT,
     SEVERITY_COLOURS,
@@ -36,6 +40,7 @@ from filebuilders import write_csv, write_xlsx
 ROSTER = "城关镇中心小学学籍.xlsx"
 LEDGER = "2024秋寄宿生生活补助发放花名册.csv"
 INJECTION = "=cmd|' /C calc'!A0"
+FORMULA_NAMES = ['=HYPERLINK("http://x","点我")', "+1+1", "@SUM(A1)", "-2+3"]
 ACCOUNT = "6228480012345678901"
 
 
@@ -568,3 +573,147 @@ def test_reconcile_workbook_converts_to_pdf_with_libreoffice(
     )
     pdf = pdf_dir / "reconcile.pdf"
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+
+
+def _sheet_xml(path: Path) -> dict[str, bytes]:
+    """Every worksheet part of an xlsx package, by part name."""
+    with zipfile.ZipFile(path) as package:
+        return {
+            name: package.read(name)
+            for name in package.namelist()
+            if name.startswith("xl/worksheets/sheet")
+        }
+
+
+def _write_findings(folder: Path, rows: list[dict[str, Any]], **kw: Any) -> Path:
+    """Write reconcile.xlsx for findings on the built inputs; return its path."""
+    roster, ledger = build_inputs(folder)
+    loaded = load_inputs(roster=[roster], ledger=[ledger])
+    result = make_result(make_findings(rows))
+    target = folder / "out" / "reconcile.xlsx"
+    write_reconcile_workbook(target, loaded, result, make_summary(loaded, result), **kw)
+    return target
+
+
+def test_reconcile_workbook_stores_formula_like_names_as_text_not_formulas(tmp_path: Path) -> None:
+    """Names shaped like a formula, a link or a signed sum are string cells; no sheet holds a formula."""
+    rows = [
+        finding(
+            "PROBABLE_MATCH",
+            "roster",
+            ROSTER,
+            "Sheet1",
+            3 + i,
+            person_id=make_id(seq=3 + i),
+            name=n,
+        )
+        for i, n in enumerate(FORMULA_NAMES)
+    ]
+    target = _write_findings(tmp_path, rows)
+    wb = openpyxl.load_workbook(target)
+    ws = _rule_sheet(wb, "PROBABLE_MATCH")
+    cells = [ws.cell(r, _column(ws, "姓名")) for r in range(2, 2 + len(FORMULA_NAMES))]
+    assert [c.value for c in cells] == [safe_text(n) for n in FORMULA_NAMES]
+    assert all(c.data_type == "s" for c in cells)
+    assert not any(c.data_type == "f" for s in wb.worksheets for row in s.iter_rows() for c in row)
+    assert not any(b"<f>" in xml or b"<f " in xml for xml in _sheet_xml(target).values())
+
+
+def test_reconcile_workbook_keeps_id_ending_in_x_as_text(run: dict[str, Any]) -> None:
+    """An ID whose check digit is X is a string cell in text format, the X kept."""
+    ws = _rule_sheet(openpyxl.load_workbook(run["target"]), "AMOUNT_MISMATCH")
+    cell = ws.cell(2, _column(ws, "身份证号"))
+    assert cell.value == make_id(seq=4) and cell.value.endswith("X")
+    assert cell.data_type == "s" and cell.number_format == "@"
+
+
+def test_reconcile_workbook_writes_negative_amount_as_currency_number(run: dict[str, Any]) -> None:
+    """A negative amount is a number in yuan with the currency format, not text."""
+    ws = _rule_sheet(openpyxl.load_workbook(run["target"]), "AMOUNT_MISMATCH")
+    cell = ws.cell(2, _column(ws, "金额(元)"))
+    assert cell.data_type == "n" and cell.value == -900
+    assert cell.number_format == CURRENCY_FORMAT
+
+
+def test_reconcile_workbook_link_keeps_row_number_and_encodes_hash_in_target(
+    tmp_path: Path,
+) -> None:
+    """A copy named with # and a space links whole: target percent-encoded with /, row kept a number."""
+    copy = tmp_path / "out" / "annotated" / "第#1 小学.核查.xlsx"
+    rows = [
+        finding("DUPLICATE_AID", "ledger", LEDGER, "", 3, person_id=make_id(seq=3), name="学生3")
+    ]
+    target = _write_findings(tmp_path, rows, annotated={LEDGER: copy})
+    ws = _rule_sheet(openpyxl.load_workbook(target), "DUPLICATE_AID")
+    cell = ws.cell(2, _column(ws, "行号"))
+    assert cell.data_type == "n" and cell.value == 3
+    assert cell.hyperlink.target == "annotated/第%231%20小学.核查.xlsx"
+    assert cell.hyperlink.location == f"'{copy_sheet_name(LEDGER, '')}'!A3"
+
+
+def test_reconcile_workbook_stops_linking_at_the_per_sheet_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows past the links-per-sheet limit keep their number without a link, and nothing warns."""
+    monkeypatch.setattr(reconcile_book, "MAX_LINKS_PER_SHEET", 2)
+    rows = [
+        finding("DUPLICATE_AID", "ledger", LEDGER, "", r, person_id=make_id(seq=r), name=f"学生{r}")
+        for r in (3, 4, 5)
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        target = _write_findings(
+            tmp_path, rows, annotated={LEDGER: tmp_path / "out" / "annotated" / "x.核查.xlsx"}
+        )
+    ws = _rule_sheet(openpyxl.load_workbook(target), "DUPLICATE_AID")
+    col = _column(ws, "行号")
+    assert [ws.cell(r, col).value for r in (2, 3, 4)] == [3, 4, 5]
+    assert [ws.cell(r, col).hyperlink is not None for r in (2, 3, 4)] == [True, True, False]
+
+
+def test_reconcile_workbook_draws_native_bar_charts_on_summary(run: dict[str, Any]) -> None:
+    """汇总 carries two native bar charts drawn from its own rule and school tables."""
+    with zipfile.ZipFile(run["target"]) as package:
+        names = set(package.namelist())
+        assert {"xl/charts/chart1.xml", "xl/charts/chart2.xml"} <= names
+        assert "drawing" in package.read("xl/worksheets/_rels/sheet1.xml.rels").decode()
+        chart = package.read("xl/charts/chart1.xml").decode()
+    assert "<c:barChart>" in chart and "汇总!$D$" in chart
+
+
+def test_reconcile_workbook_leaves_previous_file_and_no_temp_files_when_writing_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure after the rule sheets streamed keeps the old reconcile.xlsx and leaves no temp file."""
+    roster, ledger = build_inputs(tmp_path)
+    loaded = load_inputs(roster=[roster], ledger=[ledger])
+    result = make_result(scenario_findings())
+    summary = make_summary(loaded, result)
+    out = tmp_path / "out"
+    target = out / "reconcile.xlsx"
+    write_reconcile_workbook(target, loaded, result, summary)
+    before = target.read_bytes()
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+
+    def fail(*_args: Any, **_kw: Any) -> None:
+        raise RuntimeError("disk went away")
+
+    monkeypatch.setattr(reconcile_book, "_write_notes_sheet", fail)
+    with pytest.raises(RuntimeError, match="disk went away"):
+        write_reconcile_workbook(target, loaded, result, summary)
+    assert [p.name for p in out.iterdir()] == ["reconcile.xlsx"]
+    assert target.read_bytes() == before
+    assert not list(scratch.iterdir())
+
+
+def test_display_width_matches_east_asian_width_across_unicode() -> None:
+    """The cached width lookup counts exactly the characters unicodedata calls wide or full-width."""
+    chars = [chr(c) for c in (*range(0x20, 0x3400, 7), *range(0xF900, 0x10000, 5))]
+    chars += ["\U00020000", "\U0001f600", "\U0001d400", "é", "\u0301"]
+    text = "".join(chars)
+    expected = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    assert display_width(text) == expected
+    assert display_width("ab\n城关镇中心小学\nxyz") == 14
+    assert display_width("") == 0 and display_width("x" * 5000) == 5000

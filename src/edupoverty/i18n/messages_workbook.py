@@ -79,6 +79,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "mask ID and bank-account numbers in the workbooks (first 6 and last 4 kept), for sharing beyond the aid centre; "
         "by default they are shown in full for the centre's own checking",
     ),
+    "workbook.opt.no_annotated": (
+        "--no-annotated 不生成 annotated/ 标注副本（省时间，适合市、省级批量核查）；reconcile.xlsx 中的行号不再链接到副本",
+        "--no-annotated skips the annotated/ copies (faster; for city and province batches); row numbers in reconcile.xlsx then link nowhere",
+    ),
     "workbook.opt.annotate_all": (
         "为每个输入文件都生成标注副本（默认只为有问题的文件生成）",
         "write an annotated copy of every input file (default: only files with findings)",
@@ -97,6 +101,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "workbook.skipped_same_name": (
         "有多个输入文件都叫 {file}，只为第一个生成了标注副本",
         "several inputs are named {file}: only the first was annotated",
+    ),
+    "workbook.text_truncated": (
+        "…（超过 Excel 单元格上限，已截断；原文共 {chars} 字）",
+        "… (cut at Excel's cell limit; the original has {chars} characters)",
     ),
     "workbook.skipped_unreadable": (
         "{file} 无法重新打开（{detail}），未生成标注副本",

@@ -3,8 +3,9 @@
 Each copy has the same sheets, rows and row numbers as the original (row 57 in the copy
 is row 57 in the file the clerk sent), the offending cell of each finding filled by
 severity with an Excel comment stating the finding, and a 核查结果 column appended after
-the last used column. ``.xlsx`` inputs are opened with openpyxl so their formatting is
-kept; ``.xls`` and ``.csv`` inputs become ``.xlsx`` written by xlsxwriter, streaming.
+the last used column. ``.xlsx`` inputs are patched (``xlsx_patch``: only what changes is
+rewritten, issue 7) so their formatting is kept, or opened with openpyxl when the patcher
+declines the file; ``.xls`` and ``.csv`` inputs become ``.xlsx`` written by xlsxwriter.
 The input is never modified: every copy is written through ``atomic_write``.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -21,6 +22,7 @@ import openpyxl
 import pandas as pd
 import xlsxwriter
 from openpyxl.cell.cell import MergedCell
+from openpyxl.cell.rich_text import CellRichText
 from openpyxl.comments import Comment
 from openpyxl.utils import get_column_letter
 
@@ -36,6 +38,7 @@ from edupoverty.io.readers.frames import SheetResult
 from edupoverty.io.readers.header import HeaderLayout
 from edupoverty.io.readers.raw import RawSheet
 from edupoverty.io.workbook.styles import (
+    FORMULA_TRIGGERS,
     HEADER_FILL,
     HEADER_FONT,
     ID_FORMAT,
@@ -220,9 +223,10 @@ def _plan_sheet(result: SheetResult, marks: pd.DataFrame, *, mask: bool) -> _She
     for rule, sheet_marks in marks.groupby("rule", sort=False):
         wanted = MARK_COLUMNS.get(str(rule), FALLBACK_COLUMNS)
         pos = next((where[c] for c in wanted if c in where), min(layout.mapping, default=0))
-        for row, severity, title, text in sheet_marks[
-            ["row", "severity", "title", "text"]
-        ].itertuples(index=False, name=None):
+        # Plain lists: selecting columns of a small arrow-backed frame per rule cost a county
+        # more than the patching itself (issue 7).
+        columns = [sheet_marks[c].tolist() for c in ("row", "severity", "title", "text")]
+        for row, severity, title, text in zip(*columns, strict=True):
             mark = plan.cells.setdefault((int(row), pos), _CellMark(severity=str(severity)))
             if severity_rank(str(severity)) > severity_rank(mark.severity):
                 mark.severity = str(severity)
@@ -311,7 +315,7 @@ def write_annotated_copies(
             copies.skipped[report.file] = t(
                 "workbook.skipped_huge", file=report.file, rows=report.rows_read, limit=max_rows
             )
-            log.warning(copies.skipped[report.file])
+            log.info(copies.skipped[report.file])  # the CLI prints the note itself
             continue
         name = annotated_name(report.file)
         if name in used_names:
@@ -328,7 +332,10 @@ def write_annotated_copies(
                 _convert_and_annotate(
                     report, file_marks if file_marks is not None else empty, target, mask, protected
                 )
-        except (OSError, EdupovError, ValueError, KeyError) as exc:
+        # A copy is best effort: openpyxl meets damage calamine read past (a ParseError in
+        # styles.xml, no visible sheet, a bad zip member; found by fuzzing, issue 8) with
+        # exceptions of every kind, and the file then simply gets no copy, with a note.
+        except Exception as exc:
             if isinstance(exc, EdupovError) and any(
                 d.code.startswith("write.") for d in exc.details
             ):
@@ -336,7 +343,7 @@ def write_annotated_copies(
             copies.skipped[report.file] = t(
                 "workbook.skipped_unreadable", file=report.file, detail=str(exc)[:120]
             )
-            log.warning(copies.skipped[report.file])
+            log.info(copies.skipped[report.file])  # the CLI prints the note itself
             continue
         copies[report.file] = target
     return copies
@@ -349,9 +356,26 @@ def _marks_by_sheet(marks: pd.DataFrame) -> dict[str, pd.DataFrame]:
 def _annotate_xlsx(
     report: FileReport, marks: pd.DataFrame, target: Path, mask: bool, protected: list[Path]
 ) -> None:
-    """Annotate an .xlsx in place in memory (formatting kept) and save it to ``target``."""
-    wb = openpyxl.load_workbook(report.path, rich_text=True)
+    """Annotate an .xlsx (formatting kept) into ``target``: patch its package, streaming
+    (issue 7), or load it with openpyxl when the patcher declines the package."""
+    # Imported here: xlsx_patch builds on this module's plan and helpers.
+    from edupoverty.io.workbook.xlsx_patch import PatchDeclinedError, SheetEdits, patch_xlsx
+
     per_sheet = _marks_by_sheet(marks)
+    edits = [
+        SheetEdits(
+            r.sheet, r.layout, _plan_sheet(r, per_sheet.get(r.sheet, marks.iloc[0:0]), mask=mask)
+        )
+        for r in report.sheets
+        if r.layout is not None
+    ]
+    try:
+        patch_xlsx(report.path, target, edits, protected)
+        return
+    except PatchDeclinedError as exc:
+        log.info("%s: %s; annotating with openpyxl instead", report.file, exc)
+    wb = openpyxl.load_workbook(report.path, rich_text=True)
+    defuse_cells(wb, report.path)
     for result in report.sheets:
         if result.layout is None or result.sheet not in wb.sheetnames:
             continue
@@ -361,6 +385,47 @@ def _annotate_xlsx(
         _apply_plan(ws, result.layout, plan)
     with atomic_write(target, protected) as tmp:
         wb.save(tmp)
+
+
+def defuse_cells(wb: Any, path: Path) -> None:
+    """Make every cell of a copy inert before it is written (issue #8).
+
+    Text a spreadsheet program would run (``=HYPERLINK(...)``, ``=cmd|' /C calc'!A0``,
+    ``@SUM(A1)``) goes through ``safe_text``, as in the converted copies; a plain signed
+    number kept as text (``-500``) stays as it is. A formula in the clerk's file becomes
+    the value Excel last showed for it, read with ``data_only``; with no such value it
+    becomes its own text. The copy shows what the original showed and runs nothing.
+
+    Args:
+        wb: the workbook loaded from ``path`` (changed in place).
+        path: the original file, read again for cached values only when it has formulas.
+    """
+    formulas: list[tuple[str, Any]] = []
+    for ws in wb.worksheets:
+        for cell in ws._cells.values():
+            value = cell.value
+            if cell.data_type == "f":
+                formulas.append((ws.title, cell))
+            elif (
+                isinstance(value, str | CellRichText)
+                and str(value).startswith(FORMULA_TRIGGERS)
+                and not _NUMBER.match(str(value))
+            ):
+                cell.value = safe_text(str(value))
+                cell.data_type = "s"
+    if not formulas:
+        return
+    shown = openpyxl.load_workbook(path, data_only=True)
+    for title, cell in formulas:
+        cached = shown[title]._cells.get((cell.row, cell.column))
+        value = None if cached is None else cached.value
+        if value is None or isinstance(value, str):
+            text = value if value is not None else getattr(cell.value, "text", cell.value)
+            cell.value = safe_text(text)
+            cell.data_type = "s"
+        else:
+            cell.value = value
+    shown.close()
 
 
 def _last_used_column(ws: Any) -> int:
@@ -376,6 +441,11 @@ def column_offset(ws: Any, layout: HeaderLayout) -> int:
     in column C has layout position 0 at Excel column 3; the offset is found by matching
     the layout's header texts against the header row(s) of the original.
     """
+    return header_offset(layout, lambda row, col: getattr(ws._cells.get((row, col)), "value", None))
+
+
+def header_offset(layout: HeaderLayout, value_at: Callable[[int, int], object]) -> int:
+    """Return the column offset whose header cells (``value_at(row, column)``) match the layout's."""
     rows = [h + 1 for h in layout.header_rows]
     labels = [(pos, label) for pos, label in enumerate(layout.labels) if label]
     best, best_score = 0, -1
@@ -384,9 +454,9 @@ def column_offset(ws: Any, layout: HeaderLayout) -> int:
         for pos, label in labels:
             texts = set()
             for r in rows:
-                cell = ws._cells.get((r, pos + offset + 1))
-                if cell is not None and cell.value is not None:
-                    texts.add(str(cell.value).strip())
+                value = value_at(r, pos + offset + 1)
+                if value is not None:
+                    texts.add(str(value).strip())
             if label in texts or label.rsplit("/", 1)[-1] in texts:
                 score += 1
         if score > best_score:

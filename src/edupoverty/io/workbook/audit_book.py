@@ -2,52 +2,43 @@
 
 The 整改清单 is the sheet a centre hands to schools: one row per finding grouped by
 township and school, with empty 责任人 / 整改时限 / 整改情况 columns to fill in
-(DOMAIN.md §6 item 13).
+(DOMAIN.md §6 item 13). Every sheet is written by xlsxwriter row by row
+(``streaming.py``): a province's 整改清单 holds 100,000 rows (issue 7).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import PatternFill
-from openpyxl.worksheet.worksheet import Worksheet
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
 from edupoverty.core.audit import AuditReport, Indicator, UnitFigures
 from edupoverty.core.normalise.ids import mask_id
 from edupoverty.i18n import t
-from edupoverty.io.workbook.styles import (
-    CURRENCY_FORMAT,
-    HEADER_FILL,
-    HEADER_FONT,
-    ID_FORMAT,
-    INTEGER_FORMAT,
-    TITLE_FONT,
-    WRAP,
-    column_widths,
-    freeze_and_filter,
-    safe_text,
-    set_widths,
-    severity_fill,
+from edupoverty.io.workbook.streaming import (
+    WIDTH_SAMPLE_ROWS,
+    Column,
+    Number,
+    SheetRows,
+    Text,
+    streaming_workbook,
+    write_table,
 )
+from edupoverty.io.workbook.styles import PERCENT_AXIS_FORMAT, column_widths
 from edupoverty.io.writers.atomic import atomic_write
 
-# Pass/fail fills: Excel's own "good" green and the shared "bad" red. The green and the grey
-# of an informational indicator belong in styles.py once another writer needs them.
-_PASS = PatternFill(fill_type="solid", start_color="C6EFCE", end_color="C6EFCE")
-_FAIL = severity_fill("high")
-_NONE = PatternFill(fill_type="solid", start_color="EDEDED", end_color="EDEDED")
-_FORMATS = {
-    "ratio": "0.00%",
-    "yuan": CURRENCY_FORMAT,
-    "persons": INTEGER_FORMAT,
-    "rows": INTEGER_FORMAT,
-}
+_STYLE_BY_UNIT: Final = {"ratio": "ratio", "yuan": "money", "persons": "int", "rows": "int"}
+"""Style of an indicator's value and threshold, by its unit."""
+
+_CM: Final = 96 / 2.54
+"""Pixels per centimetre, for chart sizes."""
+
+_CHART_SIZE: Final = {"width": round(14 * _CM), "height": round(7 * _CM)}
+
+_NOTES_WIDTH: Final = 110.0
 
 
 def write_audit_book(
@@ -69,22 +60,27 @@ def write_audit_book(
             None when there is no history.
         inputs: input files that must never be overwritten.
         mask: mask ID numbers (``--mask``).
+
+    Raises:
+        InputError: the target is an input.
+        OutputError: its folder cannot be written, or writing failed (disk full).
     """
-    wb = Workbook()
-    indicators = wb.active
-    assert indicators is not None
-    indicators.title = t("audit.sheet.indicators")
-    units = wb.create_sheet(t("audit.sheet.units"))
-    _write_units(units, report.units)
-    _write_indicators(indicators, report, units)
-    _write_rectification(wb.create_sheet(t("audit.sheet.rectification")), rectification, mask)
-    _write_resolved(wb.create_sheet(t("audit.sheet.resolved")), resolved, report, mask)
-    _write_notes(wb.create_sheet(t("audit.sheet.notes")), report)
-    with atomic_write(target, inputs) as tmp:
-        wb.save(tmp)
+    with atomic_write(target, inputs) as tmp, streaming_workbook(tmp) as (wb, styles):
+        indicators = wb.add_worksheet(t("audit.sheet.indicators"))
+        units = wb.add_worksheet(t("audit.sheet.units"))
+        _write_indicators(wb, indicators, styles, report, units.name)
+        _write_units(units, styles, report.units)
+        _write_rectification(
+            wb.add_worksheet(t("audit.sheet.rectification")), styles, rectification, mask
+        )
+        _write_resolved(wb.add_worksheet(t("audit.sheet.resolved")), styles, resolved, report, mask)
+        _write_notes(wb.add_worksheet(t("audit.sheet.notes")), styles, report)
 
 
-def _write_indicators(ws: Worksheet, report: AuditReport, units: Worksheet) -> None:
+def _write_indicators(
+    wb: Any, ws: Any, styles: dict[str, Any], report: AuditReport, units_sheet: str
+) -> None:
+    """Write 指标: one row per indicator, then the irregular money per rule, and two charts."""
     headers = [
         "audit.col.indicator",
         "audit.col.value",
@@ -92,20 +88,25 @@ def _write_indicators(ws: Worksheet, report: AuditReport, units: Worksheet) -> N
         "audit.col.result",
         "audit.col.detail",
     ]
-    _header(ws, headers)
-    for r, item in enumerate(report.indicators, start=2):
-        _put_row(
-            ws, r, [item.name, item.value, item.threshold, _result_text(item.passed), _detail(item)]
+    rows: list[list[Text | Number | None]] = []
+    for item in report.indicators:
+        style = _STYLE_BY_UNIT[item.unit]
+        rows.append(
+            [
+                Text(item.name),
+                Text(t("audit.value_missing"), style)
+                if item.value is None
+                else Number(item.value, style),
+                None if item.threshold is None else Number(item.threshold, style),
+                Text(_result_text(item.passed), _result_style(item.passed)),
+                Text(_detail(item)),
+            ]
         )
-        fmt = _FORMATS[item.unit]
-        ws.cell(r, 2).number_format = fmt
-        ws.cell(r, 3).number_format = fmt
-        ws.cell(r, 4).fill = _fill(item.passed)
-        if item.value is None:
-            _put(ws.cell(r, 2), t("audit.value_missing"))
-    _finish(ws, len(headers), len(report.indicators) + 1)
-    _money_chart(ws, report, first_row=len(report.indicators) + 4)
-    _coverage_chart(ws, report.units, units, anchor="G2")
+    out = _small_table(ws, styles, headers, rows)
+    out.skip()
+    out.skip()
+    _money_table_and_chart(wb, ws, out, report)
+    _coverage_chart(wb, ws, report.units, units_sheet)
 
 
 def _detail(item: Indicator) -> str:
@@ -119,55 +120,51 @@ def _detail(item: Indicator) -> str:
     return "；".join(parts)
 
 
-def _money_chart(ws: Worksheet, report: AuditReport, first_row: int) -> None:
+def _money_table_and_chart(wb: Any, ws: Any, out: SheetRows, report: AuditReport) -> None:
     """Write the irregular money per rule as a small table with a bar chart beside it."""
-    _put(ws.cell(first_row, 1), t("audit.col.rule"))
-    _put(ws.cell(first_row, 2), t("audit.col.irregular_yuan"))
-    for cell in (ws.cell(first_row, 1), ws.cell(first_row, 2)):
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
+    first_row = out.put(
+        Text(t("audit.col.rule"), "header"), Text(t("audit.col.irregular_yuan"), "header")
+    )
     rows = list(report.irregular_by_rule.items())
-    for i, (rule, yuan) in enumerate(rows, start=first_row + 1):
-        _put(ws.cell(i, 1), t(f"rule.{rule.lower()}.title"))
-        ws.cell(i, 2, yuan).number_format = _FORMATS["yuan"]
+    for rule, yuan in rows:
+        out.put(Text(t(f"rule.{rule.lower()}.title")), Number(yuan, "money"))
     if not rows:
         return
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = t("audit.chart.money")
-    chart.legend = None
-    data = Reference(ws, min_col=2, min_row=first_row, max_row=first_row + len(rows))
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(
-        Reference(ws, min_col=1, min_row=first_row + 1, max_row=first_row + len(rows))
+    chart = wb.add_chart({"type": "bar"})
+    chart.add_series(
+        {
+            "name": [ws.name, first_row, 1],
+            "categories": [ws.name, first_row + 1, 0, first_row + len(rows), 0],
+            "values": [ws.name, first_row + 1, 1, first_row + len(rows), 1],
+        }
     )
-    chart.height, chart.width = 7, 14
-    ws.add_chart(chart, f"G{first_row}")
+    chart.set_title({"name": t("audit.chart.money")})
+    chart.set_legend({"none": True})
+    chart.set_size(_CHART_SIZE)
+    ws.insert_chart(first_row, 6, chart)
 
 
-def _coverage_chart(
-    ws: Worksheet, units: Sequence[UnitFigures], source: Worksheet, anchor: str
-) -> None:
+def _coverage_chart(wb: Any, ws: Any, units: Sequence[UnitFigures], source: str) -> None:
     """Draw 应助尽助率 per township from the 分项指标 sheet's township rows (they come first)."""
     townships = [u for u in units if u.dimension == "township"]
     if not townships:
         return
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = t("audit.chart.coverage")
-    chart.legend = None
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.scaling.max = 1
-    chart.y_axis.number_format = "0%"
-    coverage_col = _UNIT_HEADERS.index("audit.col.coverage") + 1
-    township_col = _UNIT_HEADERS.index("audit.col.township") + 1
-    last = len(townships) + 1
-    chart.add_data(
-        Reference(source, min_col=coverage_col, min_row=1, max_row=last), titles_from_data=True
+    coverage_col = _UNIT_HEADERS.index("audit.col.coverage")
+    township_col = _UNIT_HEADERS.index("audit.col.township")
+    last = len(townships)
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series(
+        {
+            "name": [source, 0, coverage_col],
+            "categories": [source, 1, township_col, last, township_col],
+            "values": [source, 1, coverage_col, last, coverage_col],
+        }
     )
-    chart.set_categories(Reference(source, min_col=township_col, min_row=2, max_row=last))
-    chart.height, chart.width = 7, 14
-    ws.add_chart(chart, anchor)
+    chart.set_title({"name": t("audit.chart.coverage")})
+    chart.set_legend({"none": True})
+    chart.set_y_axis({"min": 0, "max": 1, "num_format": PERCENT_AXIS_FORMAT})
+    chart.set_size(_CHART_SIZE)
+    ws.insert_chart(1, 6, chart)
 
 
 _UNIT_HEADERS = [
@@ -186,146 +183,133 @@ _UNIT_HEADERS = [
 ]
 
 
-def _write_units(ws: Worksheet, units: Sequence[UnitFigures]) -> None:
-    _header(ws, _UNIT_HEADERS)
-    for r, u in enumerate(units, start=2):
-        _put_row(
-            ws,
-            r,
-            [
-                t(f"audit.dimension.{u.dimension}"),
-                u.township,
-                u.school,
-                u.program_name or u.program,
-                u.term,
-                u.entitled,
-                u.paid,
-                u.coverage,
-                u.not_enrolled,
-                u.irregular_yuan,
-                u.findings,
-                _result_text(u.passed),
-            ],
-        )
-        ws.cell(r, 8).number_format = _FORMATS["ratio"]
-        ws.cell(r, 10).number_format = _FORMATS["yuan"]
-        ws.cell(r, 12).fill = _fill(u.passed)
-    _finish(ws, len(_UNIT_HEADERS), len(units) + 1)
+def _write_units(ws: Any, styles: dict[str, Any], units: Sequence[UnitFigures]) -> None:
+    """Write 分项指标: one row per township, school and programme-term (townships first)."""
+
+    def column(msg: str, values: list[Any], **look: Any) -> Column:
+        return Column(t(msg), values, **look)
+
+    write_table(
+        ws,
+        styles,
+        [
+            column("audit.col.dimension", [t(f"audit.dimension.{u.dimension}") for u in units]),
+            column("audit.col.township", [u.township for u in units]),
+            column("audit.col.school", [u.school for u in units]),
+            column("audit.col.program", [u.program_name or u.program for u in units]),
+            column("audit.col.term", [u.term for u in units]),
+            column("audit.col.entitled", [u.entitled for u in units], number=True),
+            column("audit.col.paid", [u.paid for u in units], number=True),
+            column("audit.col.coverage", [u.coverage for u in units], number=True, style="ratio"),
+            column("audit.col.not_enrolled", [u.not_enrolled for u in units], number=True),
+            column(
+                "audit.col.irregular_yuan",
+                [u.irregular_yuan for u in units],
+                number=True,
+                style="money",
+            ),
+            column("audit.col.findings", [u.findings for u in units], number=True),
+            column(
+                "audit.col.result",
+                [_result_text(u.passed) for u in units],
+                row_styles=[_result_style(u.passed) for u in units],
+            ),
+        ],
+    )
 
 
-_RECTIFICATION_HEADERS = [
-    "audit.col.seq",
-    "audit.col.township",
-    "audit.col.school",
-    "audit.col.status",
-    "audit.col.rule",
-    "audit.col.severity",
-    "audit.col.name",
-    "audit.col.person_id",
-    "audit.col.program",
-    "audit.col.term",
-    "audit.col.amount",
-    "audit.col.message",
-    "audit.col.file",
-    "audit.col.sheet",
-    "audit.col.row",
-    "audit.col.owner",
-    "audit.col.deadline",
-    "audit.col.progress",
-]
-
-
-def _write_rectification(ws: Worksheet, frame: pd.DataFrame, mask: bool) -> None:
-    _header(ws, _RECTIFICATION_HEADERS)
-    id_col = _RECTIFICATION_HEADERS.index("audit.col.person_id") + 1
-    amount_col = _RECTIFICATION_HEADERS.index("audit.col.amount") + 1
-    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    for r, rec in enumerate(records, start=2):
-        cents = rec[C.AMOUNT_CENTS]
-        _put_row(
-            ws,
-            r,
-            [
-                r - 1,
-                rec[C.TOWNSHIP],
-                rec[C.SCHOOL],
-                _status_text(rec["status"]),
-                t(f"rule.{str(rec['rule']).lower()}.title"),
-                t(f"severity.{rec['severity']}"),
-                rec[C.NAME],
-                _id_text(rec[C.PERSON_ID], mask),
-                rec["program_name"] or rec[C.PROGRAM],
-                rec[C.TERM],
-                None if cents is None else int(cents) / 100,
-                rec["message"],
-                rec[C.FILE],
-                rec[C.SHEET],
-                rec[C.ROW],
-                None,
-                None,
-                None,
-            ],
-        )
-        ws.cell(r, id_col).number_format = ID_FORMAT
-        ws.cell(r, amount_col).number_format = _FORMATS["yuan"]
-    _finish(ws, len(_RECTIFICATION_HEADERS), len(records) + 1)
-
-
-_RESOLVED_HEADERS = [
-    "audit.col.rule",
-    "audit.col.name",
-    "audit.col.person_id",
-    "audit.col.program",
-    "audit.col.term",
-    "audit.col.amount",
-    "audit.col.message",
-    "audit.col.file",
-    "audit.col.sheet",
-    "audit.col.row",
-]
+def _write_rectification(ws: Any, styles: dict[str, Any], frame: pd.DataFrame, mask: bool) -> None:
+    """Write 整改清单: one numbered row per finding, three empty columns for the school."""
+    used = [
+        *(C.TOWNSHIP, C.SCHOOL, "status", "rule", "severity", C.NAME, C.PERSON_ID, C.PROGRAM),
+        *("program_name", C.TERM, C.AMOUNT_CENTS, "message", C.FILE, C.SHEET, C.ROW),
+    ]
+    col = {name: _cells(frame[name]) for name in used}
+    n = len(frame)
+    programs = [
+        name or code for name, code in zip(col["program_name"], col[C.PROGRAM], strict=True)
+    ]
+    write_table(
+        ws,
+        styles,
+        [
+            Column(t("audit.col.seq"), list(range(1, n + 1)), number=True),
+            Column(t("audit.col.township"), col[C.TOWNSHIP]),
+            Column(t("audit.col.school"), col[C.SCHOOL]),
+            Column(t("audit.col.status"), _each(col["status"], _status_text)),
+            Column(t("audit.col.rule"), _each(col["rule"], _rule_title)),
+            Column(t("audit.col.severity"), _each(col["severity"], _severity_text)),
+            Column(t("audit.col.name"), col[C.NAME]),
+            Column(
+                t("audit.col.person_id"),
+                _each(col[C.PERSON_ID], lambda v: _id_text(v, mask)),
+                style="id",
+                styled_blank=True,
+            ),
+            Column(t("audit.col.program"), programs),
+            Column(t("audit.col.term"), col[C.TERM]),
+            Column(
+                t("audit.col.amount"),
+                _yuan(col[C.AMOUNT_CENTS]),
+                number=True,
+                style="money",
+                styled_blank=True,
+            ),
+            Column(t("audit.col.message"), col["message"]),
+            Column(t("audit.col.file"), col[C.FILE]),
+            Column(t("audit.col.sheet"), col[C.SHEET]),
+            Column(t("audit.col.row"), _integers(col[C.ROW]), number=True),
+            Column(t("audit.col.owner"), [None] * n),
+            Column(t("audit.col.deadline"), [None] * n),
+            Column(t("audit.col.progress"), [None] * n),
+        ],
+    )
 
 
 def _write_resolved(
-    ws: Worksheet, frame: pd.DataFrame | None, report: AuditReport, mask: bool
+    ws: Any, styles: dict[str, Any], frame: pd.DataFrame | None, report: AuditReport, mask: bool
 ) -> None:
-    _header(ws, _RESOLVED_HEADERS)
-    rows = 1
-    if frame is not None:
-        id_col = _RESOLVED_HEADERS.index("audit.col.person_id") + 1
-        records = frame.astype(object).where(frame.notna(), None).to_dict("records")
-        for r, rec in enumerate(records, start=2):
-            cents = rec["amount_cents"]
-            _put_row(
-                ws,
-                r,
-                [
-                    t(f"rule.{str(rec['rule']).lower()}.title"),
-                    rec["name"],
-                    _id_text(rec["person_id"], mask),
-                    rec["program"],
-                    rec["term"],
-                    None if cents is None else int(cents) / 100,
-                    rec["message"],
-                    rec["file"],
-                    rec["sheet"],
-                    rec["row"],
-                ],
-            )
-            ws.cell(r, id_col).number_format = ID_FORMAT
-        rows += len(records)
-    _finish(ws, len(_RESOLVED_HEADERS), rows)
+    """Write 已整改: the previous run's findings that are gone, then which run that was."""
+    names = [
+        *("rule", "name", "person_id", "program", "term", "amount_cents", "message"),
+        *("file", "sheet", "row"),
+    ]
+    col = {name: _cells(frame[name]) if frame is not None else [] for name in names}
+    n = write_table(
+        ws,
+        styles,
+        [
+            Column(t("audit.col.rule"), _each(col["rule"], _rule_title)),
+            Column(t("audit.col.name"), col["name"]),
+            Column(
+                t("audit.col.person_id"),
+                _each(col["person_id"], lambda v: _id_text(v, mask)),
+                style="id",
+                styled_blank=True,
+            ),
+            Column(t("audit.col.program"), col["program"]),
+            Column(t("audit.col.term"), col["term"]),
+            Column(t("audit.col.amount"), _yuan(col["amount_cents"]), number=True, style="money"),
+            Column(t("audit.col.message"), col["message"]),
+            Column(t("audit.col.file"), col["file"]),
+            Column(t("audit.col.sheet"), col["sheet"]),
+            Column(t("audit.col.row"), _integers(col["row"]), number=True),
+        ],
+    )
     history = report.history
     note = (
         t("audit.resolved.none_previous")
         if history is None or history.previous_run_id is None
         else t("audit.resolved.since", run=history.previous_run_id)
     )
-    _put(ws.cell(rows + 2, 1), note)
+    out = SheetRows(ws, styles)
+    out.row = n + 2  # one empty row below the table
+    out.put(Text(note))
 
 
-def _write_notes(ws: Worksheet, report: AuditReport) -> None:
+def _write_notes(ws: Any, styles: dict[str, Any], report: AuditReport) -> None:
+    """Write 说明: how each indicator is counted, one paragraph per row."""
     lines = [
-        t("audit.notes.title"),
         t(
             "audit.notes.run",
             as_of=report.as_of,
@@ -342,12 +326,58 @@ def _write_notes(ws: Worksheet, report: AuditReport) -> None:
         t("audit.notes.thresholds"),
         t("audit.notes.privacy"),
     ]
-    for r, line in enumerate(lines, start=1):
-        cell = ws.cell(r, 1)
-        _put(cell, line)
-        cell.alignment = WRAP
-    ws.cell(1, 1).font = TITLE_FONT
-    ws.column_dimensions["A"].width = 110
+    ws.set_column(0, 0, _NOTES_WIDTH)
+    out = SheetRows(ws, styles)
+    out.put(Text(t("audit.notes.title"), "title_wrap"))
+    for line in lines:
+        out.put(Text(line, "wrap"))
+
+
+def _small_table(
+    ws: Any,
+    styles: dict[str, Any],
+    message_ids: Sequence[str],
+    rows: list[list[Text | Number | None]],
+) -> SheetRows:
+    """Write a header and a few rows of mixed cells, frozen and filtered, columns sized."""
+    headers = [t(m) for m in message_ids]
+    sample = [[None if c is None else c.value for c in row] for row in rows[:WIDTH_SAMPLE_ROWS]]
+    for col, width in enumerate(column_widths(headers, sample)):
+        ws.set_column(col, col, width)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, len(rows), len(headers) - 1)
+    out = SheetRows(ws, styles)
+    out.put(*(Text(h, "header") for h in headers))
+    for row in rows:
+        out.put(*row)
+    return out
+
+
+def _cells(values: pd.Series) -> list[Any]:
+    """Return a column as plain Python values, None where missing."""
+    return list(values.astype(object).where(values.notna(), None).tolist())
+
+
+def _each(values: list[Any], fn: Callable[[Any], str | None]) -> list[str | None]:
+    """Return ``fn`` of each value, computed once per distinct value."""
+    done = {v: fn(v) for v in dict.fromkeys(values)}
+    return [done[v] for v in values]
+
+
+def _yuan(cents: list[Any]) -> list[float | None]:
+    return [None if v is None else int(v) / 100 for v in cents]
+
+
+def _integers(values: list[Any]) -> list[int | None]:
+    return [None if v is None else int(v) for v in values]
+
+
+def _rule_title(rule: object) -> str:
+    return t(f"rule.{str(rule).lower()}.title")
+
+
+def _severity_text(severity: object) -> str:
+    return t(f"severity.{severity}")
 
 
 def _status_text(status: object) -> str | None:
@@ -364,43 +394,11 @@ def _result_text(passed: bool | None) -> str:
     )
 
 
-def _fill(passed: bool | None) -> PatternFill:
-    return _PASS if passed else _FAIL if passed is False else _NONE
+def _result_style(passed: bool | None) -> str:
+    return "pass" if passed else "fail" if passed is False else "info"
 
 
 def _id_text(value: object, mask: bool) -> str | None:
     if value is None:
         return None
     return mask_id(str(value)) if mask else str(value)
-
-
-def _header(ws: Worksheet, message_ids: Sequence[str]) -> None:
-    for c, msg_id in enumerate(message_ids, start=1):
-        cell = ws.cell(1, c)
-        _put(cell, t(msg_id))
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-
-
-def _put_row(ws: Worksheet, row: int, values: Sequence[Any]) -> None:
-    for c, value in enumerate(values, start=1):
-        _put(ws.cell(row, c), value)
-
-
-def _put(cell: Any, value: Any) -> None:
-    """Set a cell; text goes through the shared formula-injection guard and stays text."""
-    if value is None or (isinstance(value, float) and value != value):
-        return
-    if isinstance(value, str):
-        cell.value = safe_text(value)
-        cell.data_type = "s"
-        return
-    cell.value = value
-
-
-def _finish(ws: Worksheet, columns: int, last_row: int) -> None:
-    """Freeze the header, add an autofilter and size columns for CJK text."""
-    freeze_and_filter(ws, 1, columns, last_row)
-    rows = ws.iter_rows(min_row=2, max_row=max(last_row, 1), max_col=columns, values_only=True)
-    header = [str(ws.cell(1, c).value or "") for c in range(1, columns + 1)]
-    set_widths(ws, column_widths(header, rows))

@@ -3,26 +3,20 @@
 The workbook is what the clerk works from: in Chinese (or ``--lang``), one row per
 finding with the person, programme, term, amount and message, and a link from each row
 to the same row in the annotated copy of the file it came from. Every sheet is written
-by openpyxl in write-only (streaming) mode, so memory stays flat however many findings a
-county has; charts are openpyxl's native Excel charts.
+by xlsxwriter row by row (``streaming.py``), so memory stays flat however many findings a
+province has; charts are xlsxwriter's native Excel charts. openpyxl's write-only cells
+cost about 1 ms a finding, a minute and a half for 100,000 findings (issue 7).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Iterable, Sequence
-from copy import copy
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.hyperlink import Hyperlink
+from xlsxwriter.url import Url
 
 from edupoverty.core import columns as C  # noqa: N812 - the package's one short name for column constants
 from edupoverty.core.engine import ReconcileResult
@@ -32,20 +26,15 @@ from edupoverty.core.summary import Summary
 from edupoverty.i18n import t
 from edupoverty.io.loading import LoadedInputs
 from edupoverty.io.workbook.annotate import copy_sheet_name, location_text, rule_specs, split_ref
-from edupoverty.io.workbook.styles import (
-    CURRENCY_FORMAT,
-    HEADER_FILL,
-    HEADER_FONT,
-    ID_FORMAT,
-    INTEGER_FORMAT,
-    TITLE_FONT,
-    WRAP,
-    column_widths,
-    freeze_and_filter,
-    safe_text,
-    set_widths,
-    severity_fill,
+from edupoverty.io.workbook.streaming import (
+    Column,
+    Number,
+    SheetRows,
+    Text,
+    streaming_workbook,
+    write_table,
 )
+from edupoverty.io.workbook.styles import column_widths
 from edupoverty.io.writers.atomic import atomic_write, refuse_input_overlap
 
 MAX_LINKS_PER_SHEET: Final = 65_530
@@ -53,8 +42,6 @@ MAX_LINKS_PER_SHEET: Final = 65_530
 
 TOP_SCHOOLS: Final = 15
 """Schools shown in the per-school chart."""
-
-LINK_FONT: Final = Font(color="0563C1", underline="single")
 
 RULE_SHEET_COLUMNS: Final = (
     ("title", "workbook.col.rule"),
@@ -76,7 +63,33 @@ RULE_SHEET_COLUMNS: Final = (
 )
 """(finding table column, header message id) of a rule sheet, in order."""
 
+MESSAGE_WIDTH: Final = 60.0
+"""Width of the 说明 column of a rule sheet: long messages wrap."""
+
+_CM: Final = 96 / 2.54
+"""Pixels per centimetre, for chart sizes."""
+
 _FORBIDDEN_IN_SHEET_NAME: Final = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
+
+# Characters a relationship target must carry percent-encoded. "#" is one of them: a copy
+# named 第#1小学.xlsx would otherwise have its link cut at the "#". The rest are those
+# xlsxwriter encodes itself (it leaves a target alone once it holds a %XX).
+_TARGET_ESCAPES: Final = str.maketrans(
+    {
+        "%": "%25",
+        "#": "%23",
+        " ": "%20",
+        '"': "%22",
+        "<": "%3c",
+        ">": "%3e",
+        "[": "%5b",
+        "]": "%5d",
+        "^": "%5e",
+        "`": "%60",
+        "{": "%7b",
+        "}": "%7d",
+    }
+)
 
 
 def sheet_title(text: str, taken: set[str]) -> str:
@@ -107,73 +120,43 @@ def finding_table(
     Returns:
         One row per finding, in the findings' order, with columns ``rule, title,
         severity, severity_code, person, name, source, file, sheet, row, program, term,
-        amount (yuan, float), message, related, township, school, account``.
+        amount (yuan, float), message, related, township, school, account``; every
+        column of dtype object, None where empty.
     """
     f = result.findings.reset_index(drop=True)
-    keys = [C.SOURCE, C.FILE, C.SHEET, C.ROW]
-    parts = []
-    for kind in ("registry", "roster", "ledger"):
-        frame = loaded.frame(kind)
-        if frame.empty:
-            continue
-        cols = [c for c in (*keys, C.SCHOOL, C.TOWNSHIP, C.ID_RAW, C.ACCOUNT) if c in frame]
-        part = frame[cols].copy()
-        part[C.SOURCE] = kind
-        parts.append(part)
-    located = f[keys].copy()
-    located[C.SOURCE] = located[C.SOURCE].astype(str)
-    located[C.FILE] = located[C.FILE].astype(str)
-    located[C.SHEET] = located[C.SHEET].fillna("").astype(str)
-    located[C.ROW] = located[C.ROW].astype("Int64")
-    extra = pd.DataFrame(
-        index=f.index, columns=[C.SCHOOL, C.TOWNSHIP, C.ID_RAW, C.ACCOUNT], dtype=object
-    )
-    if parts and not f.empty:
-        rows = pd.concat(parts, ignore_index=True)
-        for col in (C.SOURCE, C.FILE):
-            rows[col] = rows[col].astype(str)
-        rows[C.SHEET] = rows[C.SHEET].fillna("").astype(str)
-        rows[C.ROW] = rows[C.ROW].astype("Int64")
-        rows = rows.drop_duplicates(keys)
-        for col in (C.SCHOOL, C.TOWNSHIP, C.ID_RAW, C.ACCOUNT):
-            if col not in rows:
-                rows[col] = None
-        merged = located.merge(rows, on=keys, how="left")
-        extra = merged[[C.SCHOOL, C.TOWNSHIP, C.ID_RAW, C.ACCOUNT]].astype(object)
-        extra.index = f.index
-        extra[C.TOWNSHIP] = extra[C.TOWNSHIP].where(
-            extra[C.TOWNSHIP].notna(), extra[C.SCHOOL].map(_township_by_school(rows))
-        )
+    extra = _located_extras(loaded, f)
     titles = {s.code: s.title for s in rule_specs()}
     programs = _program_names(result)
     person = f[C.PERSON_ID].astype(object).where(f[C.PERSON_ID].notna(), extra[C.ID_RAW])
     account = extra[C.ACCOUNT]
     message = f["message"].astype(object).fillna("")
     if mask:
-        person = person.map(lambda v: mask_id(str(v)) if _present(v) else None)
-        account = account.map(lambda v: mask_account(str(v)) if _present(v) else None)
-        message = message.map(lambda v: mask_ids_in_text(str(v)))
+        person = _per_value(person, lambda v: mask_id(str(v)) if _present(v) else None)
+        account = _per_value(account, lambda v: mask_account(str(v)) if _present(v) else None)
+        message = _per_value(message, lambda v: mask_ids_in_text(str(v)))
+    rule = f["rule"].astype(str)
+    severity = f["severity"].astype(str)
     cents = f[C.AMOUNT_CENTS].astype("Float64")
     return (
         pd.DataFrame(
             {
-                "rule": f["rule"].astype(str),
-                "title": f["rule"].astype(str).map(lambda c: titles.get(c, c)),
-                "severity": f["severity"].astype(str).map(lambda s: t(f"severity.{s}")),
-                "severity_code": f["severity"].astype(str),
+                "rule": rule,
+                "title": _per_value(rule, lambda c: titles.get(c, c)),
+                "severity": _per_value(severity, lambda s: t(f"severity.{s}")),
+                "severity_code": severity,
                 "person": person,
                 "name": f[C.NAME].astype(object),
-                "source": f[C.SOURCE].astype(str).map(lambda s: t(f"kind.{s}")),
+                "source": _per_value(f[C.SOURCE].astype(str), lambda s: t(f"kind.{s}")),
                 "file": f[C.FILE].astype(object),
                 "sheet": f[C.SHEET].astype(object).fillna(""),
                 "row": f[C.ROW].astype(object).where(f[C.ROW].notna(), None),
-                "program": f[C.PROGRAM]
-                .astype(object)
-                .map(lambda p: programs.get(p, p) if _present(p) else None),
+                "program": _per_value(
+                    f[C.PROGRAM], lambda p: programs.get(p, p) if _present(p) else None
+                ),
                 "term": f[C.TERM].astype(object),
                 "amount": (cents / 100).astype(object).where(cents.notna(), None),
                 "message": message,
-                "related": f["related"].astype(object).fillna("").map(_related_text),
+                "related": _per_value(f["related"].astype(object).fillna(""), _related_text),
                 "township": extra[C.TOWNSHIP],
                 "school": extra[C.SCHOOL],
                 "account": account,
@@ -182,6 +165,51 @@ def finding_table(
         .astype(object)
         .pipe(lambda d: d.where(d.notna(), None))
     )
+
+
+def _located_extras(loaded: LoadedInputs, f: pd.DataFrame) -> pd.DataFrame:
+    """Return school, township, ID as written and account of each finding's located row."""
+    keys = [C.SOURCE, C.FILE, C.SHEET, C.ROW]
+    wanted = [C.SCHOOL, C.TOWNSHIP, C.ID_RAW, C.ACCOUNT]
+    extra = pd.DataFrame(index=f.index, columns=wanted, dtype=object)
+    parts = []
+    for kind in ("registry", "roster", "ledger"):
+        frame = loaded.frame(kind)
+        if frame.empty:
+            continue
+        part = frame[[c for c in (*keys, *wanted) if c in frame]].copy()
+        part[C.SOURCE] = kind
+        parts.append(part)
+    if not parts or f.empty:
+        return extra
+    located = _key_frame(f[keys].copy())
+    rows = _key_frame(pd.concat(parts, ignore_index=True)).drop_duplicates(keys)
+    for col in wanted:
+        if col not in rows:
+            rows[col] = None
+    merged = located.merge(rows, on=keys, how="left")
+    extra = merged[wanted].astype(object)
+    extra.index = f.index
+    extra[C.TOWNSHIP] = extra[C.TOWNSHIP].where(
+        extra[C.TOWNSHIP].notna(), extra[C.SCHOOL].map(_township_by_school(rows))
+    )
+    return extra
+
+
+def _key_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give the location columns one dtype each, so that findings and rows join."""
+    for col in (C.SOURCE, C.FILE):
+        frame[col] = frame[col].astype(str)
+    frame[C.SHEET] = frame[C.SHEET].fillna("").astype(str)
+    frame[C.ROW] = frame[C.ROW].astype("Int64")
+    return frame
+
+
+def _per_value(values: pd.Series, fn: Callable[[Any], object]) -> pd.Series:
+    """Return ``fn`` of each value (NA passed as None), computed once per distinct value."""
+    items = values.astype(object).where(values.notna(), None).tolist()
+    done = {v: fn(v) for v in dict.fromkeys(items)}
+    return pd.Series([done[v] for v in items], index=values.index, dtype=object)
 
 
 def _present(value: object) -> bool:
@@ -218,53 +246,6 @@ def _related_text(related: str) -> str:
     return "；".join(places)
 
 
-class _Cells:
-    """Make write-only cells from a few style templates (copying a style array is cheap)."""
-
-    def __init__(self, ws: Any) -> None:
-        self.ws = ws
-        self._templates: dict[str, Any] = {}
-
-    def define(self, key: str, **styles: Any) -> None:
-        template = WriteOnlyCell(self.ws)
-        for attr, value in styles.items():
-            setattr(template, attr, value)
-        self._templates[key] = template
-
-    def text(self, value: Any, style: str | None = None) -> Any:
-        """Return a string cell (formula-safe) with the style of ``style``."""
-        cell = WriteOnlyCell(self.ws, safe_text(value))
-        cell.data_type = "s"
-        if style is not None:
-            cell._style = copy(self._templates[style]._style)
-        return cell
-
-    def number(self, value: float | int, style: str | None = None) -> Any:
-        """Return a number cell with the style of ``style``."""
-        cell = WriteOnlyCell(self.ws, value)
-        if style is not None:
-            cell._style = copy(self._templates[style]._style)
-        return cell
-
-
-def _standard_cells(ws: Any) -> _Cells:
-    cells = _Cells(ws)
-    cells.define("header", font=HEADER_FONT, fill=HEADER_FILL, alignment=WRAP)
-    cells.define("title", font=TITLE_FONT)
-    cells.define("section", font=HEADER_FONT)
-    cells.define("id", number_format=ID_FORMAT)
-    cells.define("money", number_format=CURRENCY_FORMAT)
-    cells.define("int", number_format=INTEGER_FORMAT)
-    cells.define("wrap", alignment=WRAP)
-    cells.define("link", font=LINK_FONT)
-    cells.define("total", font=HEADER_FONT)
-    cells.define("total_money", font=HEADER_FONT, number_format=CURRENCY_FORMAT)
-    for severity in ("high", "medium", "low"):
-        cells.define(severity, fill=severity_fill(severity))
-    cells.define("notice", fill=severity_fill("medium"), alignment=WRAP)
-    return cells
-
-
 def write_reconcile_workbook(
     target: Path,
     loaded: LoadedInputs,
@@ -287,95 +268,117 @@ def write_reconcile_workbook(
         inputs: input paths, which the workbook must never overwrite.
 
     Raises:
-        InputError: the target is an input, or its folder cannot be written.
+        InputError: the target is an input.
+        OutputError: its folder cannot be written, or writing failed (disk full).
     """
     protected = [*inputs, *(r.path for r in loaded.files)]
     refuse_input_overlap(target, protected)  # before any work: an input is never an output
     specs = rule_specs()
     table = finding_table(loaded, result, mask=mask)
-    wb = Workbook(write_only=True)
-    try:
+    links = {file: _relative(path, target.parent) for file, path in (annotated or {}).items()}
+    by_rule = {str(code): rows for code, rows in table.groupby("rule", sort=False)}
+    with atomic_write(target, protected) as tmp, streaming_workbook(tmp) as (wb, styles):
         taken: set[str] = set()
-        summary_ws = wb.create_sheet(sheet_title(t("workbook.sheet.summary"), taken))
-        _write_summary_sheet(summary_ws, summary, table, specs, mask)
-        by_rule = {str(code): rows for code, rows in table.groupby("rule", sort=False)}
+        summary_ws = wb.add_worksheet(sheet_title(t("workbook.sheet.summary"), taken))
+        _write_summary_sheet(wb, summary_ws, styles, summary, table, specs, mask)
         for spec in specs:
             rows = by_rule.get(spec.code)
             if rows is not None and not rows.empty:
-                ws = wb.create_sheet(sheet_title(spec.title, taken))
-                _write_rule_sheet(ws, rows, annotated or {}, target.parent)
-        _write_notes_sheet(
-            wb.create_sheet(sheet_title(t("workbook.sheet.notes"), taken)), specs, summary
-        )
-        with atomic_write(target, protected) as tmp:
-            wb.save(tmp)
-    except BaseException:
-        _discard(wb)
-        raise
+                ws = wb.add_worksheet(sheet_title(spec.title, taken))
+                _write_rule_sheet(ws, styles, rows, links)
+        notes_ws = wb.add_worksheet(sheet_title(t("workbook.sheet.notes"), taken))
+        _write_notes_sheet(notes_ws, styles, specs, summary)
 
 
-def _discard(wb: Any) -> None:
-    """Close the streaming sheets of a workbook that will not be saved (their temp files)."""
-    for ws in wb.worksheets:
-        with contextlib.suppress(Exception):
-            ws.close()
-
-
-def _header(cells: _Cells, labels: Sequence[str]) -> list[Any]:
-    return [cells.text(label, "header") for label in labels]
-
-
-def _write_rule_sheet(ws: Any, rows: pd.DataFrame, annotated: dict[str, Path], base: Path) -> None:
+def _write_rule_sheet(
+    ws: Any, styles: dict[str, Any], rows: pd.DataFrame, links: dict[str, str]
+) -> None:
     """Write one rule's findings: a row each, ID as text, amount as money, row linked."""
-    columns = [
-        (key, msg)
-        for key, msg in RULE_SHEET_COLUMNS
-        if key != "account" or rows["account"].notna().any()
+    keys = [
+        key for key, _msg in RULE_SHEET_COLUMNS if key != "account" or rows["account"].notna().any()
     ]
-    keys = [key for key, _msg in columns]
-    headers = [t(msg) for _key, msg in columns]
-    data = rows[keys]
-    widths = column_widths(headers, data.head(500).itertuples(index=False, name=None))
-    if "message" in keys:
-        widths[keys.index("message")] = 60.0
-    set_widths(ws, widths)
-    freeze_and_filter(ws, 1, len(keys), len(data) + 1)
-    cells = _standard_cells(ws)
-    ws.append(_header(cells, headers))
-    links = {file: _relative(path, base) for file, path in annotated.items()}
-    linked = 0
-    severities = rows["severity_code"].tolist()
-    for values, severity in zip(data.itertuples(index=False, name=None), severities, strict=True):
-        out: list[Any] = []
-        record = dict(zip(keys, values, strict=True))
-        for key, value in record.items():
-            if value is None:
-                out.append(None)
-            elif key == "severity":
-                out.append(cells.text(value, severity))
-            elif key in ("person", "account"):
-                out.append(cells.text(value, "id"))
-            elif key == "amount":
-                out.append(cells.number(float(value), "money"))
-            elif key == "row":
-                link = links.get(str(record["file"]))
-                if link is not None and linked < MAX_LINKS_PER_SHEET:
-                    cell = cells.number(int(value), "link")
-                    sheet = copy_sheet_name(
-                        str(record["file"]), str(record["sheet"] or "")
-                    ).replace("'", "''")
-                    cell.hyperlink = Hyperlink(
-                        ref="", target=link, location=f"'{sheet}'!A{int(value)}"
-                    )
-                    linked += 1
-                    out.append(cell)
-                else:
-                    out.append(int(value))
-            elif key == "message":
-                out.append(cells.text(value, "wrap"))
-            else:
-                out.append(cells.text(value))
-        ws.append(out)
+    values = {key: rows[key].tolist() for key in keys}
+    row_numbers = [None if v is None else int(v) for v in values["row"]]
+    urls = _row_links(row_numbers, values["file"], values["sheet"], links)
+    columns = []
+    for key, msg in RULE_SHEET_COLUMNS:
+        if key not in values:
+            continue
+        header = t(msg)
+        if key == "severity":
+            columns.append(Column(header, values[key], row_styles=rows["severity_code"].tolist()))
+        elif key in ("person", "account"):
+            columns.append(Column(header, values[key], style="id"))
+        elif key == "amount":
+            amounts = [None if v is None else float(v) for v in values[key]]
+            columns.append(Column(header, amounts, number=True, style="money"))
+        elif key == "row":
+            link_styles = ["link" if i in urls else None for i in range(len(row_numbers))]
+            columns.append(Column(header, row_numbers, number=True, row_styles=link_styles))
+        elif key == "message":
+            columns.append(Column(header, values[key], style="wrap", width=MESSAGE_WIDTH))
+        else:
+            columns.append(Column(header, values[key]))
+    write_table(ws, styles, columns, links=urls, link_column=keys.index("row"))
+
+
+def _row_links(
+    rows: Sequence[int | None], files: Sequence[Any], sheets: Sequence[Any], links: dict[str, str]
+) -> dict[int, Url]:
+    """Return data row → link to the same row in its file's annotated copy (Excel's limit kept)."""
+    out: dict[int, Url] = {}
+    if not links:
+        return out
+    sheet_names: dict[tuple[str, str], str] = {}
+    templates: dict[str, Url] = {}
+    for i, (row, file, sheet) in enumerate(zip(rows, files, sheets, strict=True)):
+        target = links.get(str(file))
+        if row is None or target is None:
+            continue
+        if len(out) >= MAX_LINKS_PER_SHEET:
+            break
+        key = (str(file), str(sheet or ""))
+        name = sheet_names.get(key)
+        if name is None:
+            name = sheet_names[key] = copy_sheet_name(*key).replace("'", "''")
+        template = templates.get(target)
+        if template is None:
+            template = templates[target] = file_link(target, "A1", "")
+        out[i] = _moved(template, f"'{name}'!A{row}", str(row))
+    return out
+
+
+def file_link(target: str, location: str, text: str) -> Url:
+    """Return an xlsxwriter link to ``location`` (``'Sheet1'!A57``) in the workbook ``target``.
+
+    Args:
+        target: a path relative to the workbook, with ``/``, or a ``file:`` URI.
+        location: the sheet and cell to open.
+        text: the text the link stands for.
+    """
+    if target.startswith("file:"):
+        url = Url(f"{target.translate(_TARGET_ESCAPES)}#{location}")
+    else:
+        url = Url(f"external:{target.translate(_TARGET_ESCAPES)}#{location}")
+        # xlsxwriter stores a relative file link with "\" as Excel for Windows does; "/" is
+        # the separator the OPC relationship part asks for, which LibreOffice and Excel for
+        # Mac follow and every Excel reads (openpyxl wrote it so before issue 7).
+        url._relationship_link = url._relationship_link.replace("\\", "/")
+    url.text = text
+    return url
+
+
+def _moved(link: Url, location: str, text: str) -> Url:
+    """Return a copy of ``link`` pointing at another cell of the same workbook.
+
+    Parsing a link costs about 20 µs, a sixth of a linked row's time; every row of a sheet
+    links into the same copy, so one parsed link is copied and its anchor (the part after
+    ``#``, kept unescaped by xlsxwriter) replaced.
+    """
+    moved: Url = Url.__new__(Url)
+    moved.__dict__.update(link.__dict__, _anchor=location)  # copy.copy costs 10 µs here
+    moved.text = text
+    return moved
 
 
 def _relative(path: Path, base: Path) -> str:
@@ -388,10 +391,19 @@ def _relative(path: Path, base: Path) -> str:
 
 
 def _write_summary_sheet(
-    ws: Any, summary: Summary, table: pd.DataFrame, specs: Sequence[RuleSpec], mask: bool
+    wb: Any,
+    ws: Any,
+    styles: dict[str, Any],
+    summary: Summary,
+    table: pd.DataFrame,
+    specs: Sequence[RuleSpec],
+    mask: bool,
 ) -> None:
-    """Write 汇总: run facts, inputs, a table per rule, a township × school pivot, two charts."""
-    cells = _standard_cells(ws)
+    """Write 汇总: run facts, inputs, a table per rule, a township × school pivot, two charts.
+
+    Row by row from the top (the workbook streams); the charts, drawn from the rule table
+    and the top schools, are placed once their rows are known.
+    """
     fired = [s for s in specs if (table["rule"] == s.code).any()] if not table.empty else []
     pivot = _pivot(table, fired)
     widest = max(6, 3 + len(fired))
@@ -401,23 +413,18 @@ def _write_summary_sheet(
         *(s.title for s in specs),
         *pivot["township"].astype(str),
     ]
-    set_widths(
-        ws,
-        [min(40.0, max(12.0, column_widths([], [[v] for v in first_column])[0])), 30.0]
-        + [14.0] * (widest - 2),
-    )
-    ws.freeze_panes = "A2"
-    row = 0
+    first_width = min(40.0, max(12.0, column_widths([], [[v] for v in first_column])[0]))
+    for col, width in enumerate([first_width, 30.0] + [14.0] * (widest - 2)):
+        ws.set_column(col, col, width)
+    ws.freeze_panes(1, 0)
+    out = SheetRows(ws, styles)
 
-    def put(values: list[Any]) -> int:
-        nonlocal row
-        ws.append(values)
-        row += 1
-        return row
+    def header(*message_ids: str) -> int:
+        return out.put(*(Text(t(m), "header") for m in message_ids))
 
-    put([cells.text(t("workbook.title"), "title")])
-    put([])
-    put(_header(cells, [t("workbook.fact.item"), t("workbook.fact.value")]))
+    out.put(Text(t("workbook.title"), "title"))
+    out.skip()
+    header("workbook.fact.item", "workbook.fact.value")
     source = summary.policy.get("source", "")
     policy_text = t(
         "workbook.fact.policy_value",
@@ -441,168 +448,132 @@ def _write_summary_sheet(
     ]
     for msg, value, style in facts:
         if isinstance(value, int | float) and style in ("int", "money"):
-            put([cells.text(t(msg)), cells.number(value, style)])
+            out.put(Text(t(msg)), Number(value, style))
         else:
-            put([cells.text(t(msg)), cells.text(value, style)])
-    put([])
-    put([cells.text(t("workbook.section.inputs"), "section")])
-    put(
-        _header(
-            cells,
-            [
-                t(m)
-                for m in (
-                    "workbook.col.file",
-                    "workbook.col.kind",
-                    "workbook.col.sheets",
-                    "workbook.col.skipped_sheets",
-                    "workbook.col.rows_read",
-                    "workbook.col.rows_rejected",
-                )
-            ],
-        )
+            out.put(Text(t(msg)), Text(value, style))
+    out.skip()
+    out.put(Text(t("workbook.section.inputs"), "section"))
+    header(
+        "workbook.col.file",
+        "workbook.col.kind",
+        "workbook.col.sheets",
+        "workbook.col.skipped_sheets",
+        "workbook.col.rows_read",
+        "workbook.col.rows_rejected",
     )
     for facts_row in summary.files:
-        kind = t(f"kind.{facts_row.kind}") if facts_row.kind else ""
-        put(
-            [
-                cells.text(facts_row.file),
-                cells.text(kind),
-                cells.text("、".join(facts_row.sheets)),
-                cells.text("、".join(facts_row.skipped_sheets)),
-                cells.number(facts_row.rows_read, "int"),
-                cells.number(facts_row.rows_rejected, "int"),
-            ]
+        out.put(
+            Text(facts_row.file),
+            Text(t(f"kind.{facts_row.kind}") if facts_row.kind else ""),
+            Text("、".join(facts_row.sheets)),
+            Text("、".join(facts_row.skipped_sheets)),
+            Number(facts_row.rows_read, "int"),
+            Number(facts_row.rows_rejected, "int"),
         )
-    put([])
-    put([cells.text(t("workbook.section.rules"), "section")])
-    rules_header = put(
-        _header(
-            cells,
-            [
-                t(m)
-                for m in (
-                    "workbook.col.rule",
-                    "workbook.col.code",
-                    "workbook.col.severity",
-                    "workbook.col.count",
-                    "workbook.col.people",
-                    "workbook.col.money",
-                )
-            ],
-        )
+    out.skip()
+    out.put(Text(t("workbook.section.rules"), "section"))
+    rules_header = header(
+        "workbook.col.rule",
+        "workbook.col.code",
+        "workbook.col.severity",
+        "workbook.col.count",
+        "workbook.col.people",
+        "workbook.col.money",
     )
     for facts_rule in summary.rules:
-        put(
-            [
-                cells.text(facts_rule.title),
-                cells.text(facts_rule.rule),
-                cells.text(t(f"severity.{facts_rule.severity}"), facts_rule.severity),
-                cells.number(facts_rule.count, "int"),
-                cells.number(facts_rule.people, "int"),
-                cells.number(float(facts_rule.amount), "money"),
-            ]
+        out.put(
+            Text(facts_rule.title),
+            Text(facts_rule.rule),
+            Text(t(f"severity.{facts_rule.severity}"), facts_rule.severity),
+            Number(facts_rule.count, "int"),
+            Number(facts_rule.people, "int"),
+            Number(float(facts_rule.amount), "money"),
         )
-    rules_last = row
-    put(
-        [
-            cells.text(t("workbook.total"), "total"),
-            None,
-            None,
-            cells.number(summary.findings_total, "int"),
-            None,
-            cells.number(float(summary.amount_total), "total_money"),
-        ]
+    out.put(
+        Text(t("workbook.total"), "total"),
+        None,
+        None,
+        Number(summary.findings_total, "int"),
+        None,
+        Number(float(summary.amount_total), "total_money"),
     )
     if summary.rules_skipped:
-        put([])
-        put([cells.text(t("workbook.section.skipped"), "section")])
-        put(
-            _header(
-                cells, [t("workbook.col.rule"), t("workbook.col.code"), t("workbook.col.reason")]
-            )
-        )
+        out.skip()
+        out.put(Text(t("workbook.section.skipped"), "section"))
+        header("workbook.col.rule", "workbook.col.code", "workbook.col.reason")
         titles = {s.code: s.title for s in specs}
         for code, reason in summary.rules_skipped.items():
             missing = "、".join(t(f"kind.{k}") for k in reason.split(":", 1)[-1].split(",") if k)
-            put(
-                [
-                    cells.text(titles.get(code, code)),
-                    cells.text(code),
-                    cells.text(t("workbook.rule_not_run", reason=missing)),
-                ]
+            out.put(
+                Text(titles.get(code, code)),
+                Text(code),
+                Text(t("workbook.rule_not_run", reason=missing)),
             )
-    put([])
-    put([cells.text(t("workbook.section.pivot"), "section")])
-    pivot_header = put(
-        _header(
-            cells,
-            [
+    out.skip()
+    out.put(Text(t("workbook.section.pivot"), "section"))
+    pivot_header = out.put(
+        *(
+            Text(label, "header")
+            for label in (
                 t("workbook.col.township"),
                 t("workbook.col.school"),
                 *(s.title for s in fired),
                 t("workbook.col.total"),
-            ],
+            )
         )
     )
     for values in pivot.itertuples(index=False, name=None):
-        put(
-            [
-                cells.text(values[0]),
-                cells.text(values[1]),
-                *(cells.number(int(v), "int") for v in values[2:]),
-            ]
-        )
-    pivot_last = row
-    ws.auto_filter.ref = f"A{pivot_header}:{_letter(len(fired) + 3)}{max(pivot_last, pivot_header)}"
+        out.put(Text(values[0]), Text(values[1]), *(Number(int(v), "int") for v in values[2:]))
+    ws.autofilter(pivot_header, 0, max(out.row - 1, pivot_header), len(fired) + 2)
     schools = _top_schools(pivot)
-    school_header = 0
-    if not schools.empty:
-        put([])
-        put([cells.text(t("workbook.chart.by_school", n=TOP_SCHOOLS), "section")])
-        school_header = put(_header(cells, [t("workbook.col.school"), t("workbook.chart.count")]))
-        for school, count in schools.itertuples(index=False, name=None):
-            put([cells.text(school), cells.number(int(count), "int")])
-    anchor = _letter(widest + 2)
+    anchor = widest + 1
     if summary.rules:
         chart = _bar_chart(
-            t("workbook.chart.by_rule"), ws, 4, rules_header, rules_last, len(summary.rules)
+            wb, ws.name, t("workbook.chart.by_rule"), 3, rules_header, len(summary.rules)
         )
-        ws.add_chart(chart, f"{anchor}3")
-    if school_header:
+        ws.insert_chart(2, anchor, chart)
+    if not schools.empty:
+        out.skip()
+        out.put(Text(t("workbook.chart.by_school", n=TOP_SCHOOLS), "section"))
+        school_header = header("workbook.col.school", "workbook.chart.count")
+        for school, count in schools.itertuples(index=False, name=None):
+            out.put(Text(school), Number(int(count), "int"))
         chart = _bar_chart(
+            wb,
+            ws.name,
             t("workbook.chart.by_school", n=TOP_SCHOOLS),
-            ws,
-            2,
+            1,
             school_header,
-            school_header + len(schools),
             len(schools),
         )
-        ws.add_chart(chart, f"{anchor}24")
+        ws.insert_chart(23, anchor, chart)
 
 
-def _letter(n: int) -> str:
-    return str(get_column_letter(n))
+def _bar_chart(wb: Any, sheet: str, title: str, value_col: int, header_row: int, n: int) -> Any:
+    """Return a horizontal bar chart of one column against the first column's labels.
 
-
-def _bar_chart(title: str, ws: Any, value_col: int, header_row: int, last_row: int, n: int) -> Any:
-    """Return a horizontal bar chart of one column against the first column's labels."""
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = title
-    chart.legend = None
-    chart.y_axis.title = t("workbook.chart.count")
-    chart.height = max(7.5, 0.6 * n + 3)
-    chart.width = 18
-    data = Reference(
-        ws, min_col=value_col, min_row=header_row, max_row=max(last_row, header_row + 1)
+    Args:
+        wb: the workbook.
+        sheet: the sheet holding the table.
+        title: the chart's title.
+        value_col: 0-based column of the values; its header names the series.
+        header_row: 0-based row of the table's header; the data is the ``n`` rows below.
+        n: rows of data.
+    """
+    chart = wb.add_chart({"type": "bar"})
+    first, last = header_row + 1, header_row + max(n, 1)
+    chart.add_series(
+        {
+            "name": [sheet, header_row, value_col],
+            "categories": [sheet, first, 0, last, 0],
+            "values": [sheet, first, value_col, last, value_col],
+        }
     )
-    labels = Reference(ws, min_col=1, min_row=header_row + 1, max_row=max(last_row, header_row + 1))
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(labels)
-    chart.x_axis.scaling.orientation = "maxMin"  # first rule at the top, as in the table
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
+    chart.set_title({"name": title})
+    chart.set_legend({"none": True})
+    chart.set_x_axis({"name": t("workbook.chart.count")})  # a bar chart's value axis
+    chart.set_y_axis({"reverse": True})  # first rule at the top, as in the table
+    chart.set_size({"width": round(18 * _CM), "height": round(max(7.5, 0.6 * n + 3) * _CM)})
     return chart
 
 
@@ -634,34 +605,37 @@ def _top_schools(pivot: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _write_notes_sheet(ws: Any, specs: Sequence[RuleSpec], summary: Summary) -> None:
+def _write_notes_sheet(
+    ws: Any, styles: dict[str, Any], specs: Sequence[RuleSpec], summary: Summary
+) -> None:
     """Write 说明: each rule's title, code, severity, meaning, what to do, and this run's count."""
-    headers = [
-        t(m)
-        for m in (
-            "workbook.col.rule",
-            "workbook.col.code",
-            "workbook.col.severity",
-            "workbook.col.description",
-            "workbook.col.action",
-            "workbook.col.count",
-        )
-    ]
     counts = {r.rule: r.count for r in summary.rules}
-    set_widths(ws, [18.0, 22.0, 10.0, 60.0, 60.0, 8.0])
-    freeze_and_filter(ws, 1, len(headers), len(specs) + 1)
-    cells = _standard_cells(ws)
-    ws.append(_header(cells, headers))
-    for spec in specs:
-        severity = spec.severity.value
-        count = counts.get(spec.code)
-        ws.append(
-            [
-                cells.text(spec.title),
-                cells.text(spec.code),
-                cells.text(t(f"severity.{severity}"), severity),
-                cells.text(spec.description, "wrap"),
-                cells.text(spec.action, "wrap"),
-                cells.number(count, "int") if count is not None else None,
-            ]
-        )
+    severities = [spec.severity.value for spec in specs]
+    write_table(
+        ws,
+        styles,
+        [
+            Column(t("workbook.col.rule"), [s.title for s in specs], width=18.0),
+            Column(t("workbook.col.code"), [s.code for s in specs], width=22.0),
+            Column(
+                t("workbook.col.severity"),
+                [t(f"severity.{v}") for v in severities],
+                row_styles=severities,
+                width=10.0,
+            ),
+            Column(
+                t("workbook.col.description"),
+                [s.description for s in specs],
+                style="wrap",
+                width=60.0,
+            ),
+            Column(t("workbook.col.action"), [s.action for s in specs], style="wrap", width=60.0),
+            Column(
+                t("workbook.col.count"),
+                [counts.get(s.code) for s in specs],
+                number=True,
+                style="int",
+                width=8.0,
+            ),
+        ],
+    )

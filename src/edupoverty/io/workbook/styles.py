@@ -15,6 +15,8 @@ from typing import Any, Final
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from edupoverty.i18n import t
+
 SEVERITY_COLOURS: Final[dict[str, str]] = {
     "high": "FFC7CE",
     "medium": "FFEB9C",
@@ -25,6 +27,9 @@ SEVERITY_COLOURS: Final[dict[str, str]] = {
 HEADER_COLOUR: Final = "D9D9D9"
 """Fill of header rows (a light grey that prints well in black and white)."""
 
+COMMENT_COLOUR: Final = "FFFFE1"
+"""Background of comment boxes in patched copies (Excel's own pale yellow for a note)."""
+
 CURRENCY_FORMAT: Final = '"¥"#,##0.00;[Red]-"¥"#,##0.00'
 """Amounts in yuan: two decimals, thousands separators, negatives in red."""
 
@@ -34,6 +39,24 @@ ID_FORMAT: Final = "@"
 INTEGER_FORMAT: Final = "#,##0"
 """Counts (findings, people, rows)."""
 
+RATIO_FORMAT: Final = "0.00%"
+"""Shares such as 应助尽助率 (audit indicators)."""
+
+PERCENT_AXIS_FORMAT: Final = "0%"
+"""Chart axes of shares."""
+
+LINK_COLOUR: Final = "0563C1"
+"""Font colour of hyperlinks (Excel's own Hyperlink style)."""
+
+PASS_COLOUR: Final = "C6EFCE"
+"""Fill of a met audit target: Excel's own 'good' green, beside the shared 'bad' red."""
+
+INFO_COLOUR: Final = "EDEDED"
+"""Fill of an informational audit indicator (no target to meet)."""
+
+TITLE_SIZE: Final = 14
+"""Font size of a sheet's title line."""
+
 MAX_WIDTH: Final = 60
 """Widest column, in Excel character units: long messages wrap rather than run off."""
 
@@ -41,6 +64,13 @@ MIN_WIDTH: Final = 6
 
 FORMULA_TRIGGERS: Final = ("=", "+", "-", "@", "\t", "\r")
 """Leading characters a spreadsheet program may read as the start of a formula or command."""
+
+MAX_CELL_CHARS: Final = 32_767
+"""Excel's limit on one cell's text, in UTF-16 units; a longer cell makes Excel report the
+whole workbook as damaged (a 1 MB remark pasted into an export, issue 8)."""
+
+_WIDTH_SCAN: Final = 4096
+"""Characters of a line measured exactly by ``display_width``; every caller caps far below."""
 
 # XML 1.0 forbids these control characters; openpyxl raises IllegalCharacterError on them
 # and Excel refuses the file, and some 学籍 exports carry a stray \x0b from a pasted name.
@@ -53,7 +83,8 @@ def safe_text(value: Any) -> str:
     Text beginning with ``= + - @`` (or a tab or carriage return) is prefixed with an
     apostrophe, as OWASP advises against spreadsheet formula injection: a name or remark
     cell is user input, and ``=cmd|' /C calc'!A0`` must stay text whatever program later
-    opens, converts or re-saves the workbook. Characters XML forbids are removed.
+    opens, converts or re-saves the workbook. Characters XML forbids are removed, and text
+    over Excel's ``MAX_CELL_CHARS`` is cut with a note saying how long the original was.
 
     Args:
         value: any cell value; None becomes the empty string.
@@ -65,8 +96,22 @@ def safe_text(value: Any) -> str:
         return ""
     text = _ILLEGAL_XML.sub("", str(value))
     if text.startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
+        text = "'" + text
+    return fit_cell(text)
+
+
+def fit_cell(text: str) -> str:
+    """Return text cut to Excel's cell limit (UTF-16 units), ending with a truncation note."""
+    if len(text) <= MAX_CELL_CHARS // 2 or _utf16_units(text) <= MAX_CELL_CHARS:
+        return text
+    mark = t("workbook.text_truncated", chars=len(text))
+    budget = MAX_CELL_CHARS - _utf16_units(mark)
+    head = text[:budget].encode("utf-16-le")[: 2 * budget].decode("utf-16-le", errors="ignore")
+    return head + mark
+
+
+def _utf16_units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def is_cjk_wide(char: str) -> bool:
@@ -74,11 +119,34 @@ def is_cjk_wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F")
 
 
+_CHAR_WIDTHS_KEPT: Final = 65_536
+"""Distinct characters whose width ``display_width`` remembers."""
+
+
+class _CharWidths(dict[str, int]):
+    """Character → columns it takes (2 wide, 1 otherwise), looked up once per character seen."""
+
+    def __missing__(self, char: str) -> int:
+        width = 2 if is_cjk_wide(char) else 1
+        if len(self) < _CHAR_WIDTHS_KEPT:  # a hostile file cannot grow it without bound
+            self[char] = width
+        return width
+
+
+_CHAR_WIDTHS: Final = _CharWidths()
+
+
 def display_width(text: str) -> int:
     """Return the width of text in Excel character units, counting CJK characters as two."""
+    if text.isascii():  # no ASCII character is wide: IDs, numbers, codes cost one pass
+        return max(map(len, text.split("\n")))
+    width = _CHAR_WIDTHS.__getitem__  # issue 7: a dict hit instead of a unicodedata call
     longest = 0
     for line in text.split("\n"):
-        longest = max(longest, sum(2 if is_cjk_wide(ch) else 1 for ch in line))
+        # A 1 MB cell must not cost a million lookups: past _WIDTH_SCAN characters each
+        # counts one unit, which is already far beyond every caller's cap.
+        exact = sum(map(width, line[:_WIDTH_SCAN]))
+        longest = max(longest, exact + max(0, len(line) - _WIDTH_SCAN))
     return longest
 
 
@@ -96,13 +164,17 @@ def column_widths(
         Widths between ``MIN_WIDTH`` and ``MAX_WIDTH``, with a little padding.
     """
     widths = [display_width(h) for h in header]
+    measured: dict[str, int] = {}  # a column repeats its school, file, term: measure each once
     for i, row in enumerate(rows):
         if i >= sample:
             break
         for j, value in enumerate(row):
             if value is None:
                 continue
-            w = display_width(value if isinstance(value, str) else str(value))
+            text = value if isinstance(value, str) else str(value)
+            w = measured.get(text)
+            if w is None:
+                w = measured[text] = display_width(text)
             if j >= len(widths):
                 widths.append(w)
             elif w > widths[j]:
@@ -123,7 +195,7 @@ HEADER_FILL: Final = PatternFill(
     fill_type="solid", start_color=HEADER_COLOUR, end_color=HEADER_COLOUR
 )
 HEADER_FONT: Final = Font(bold=True)
-TITLE_FONT: Final = Font(bold=True, size=14)
+TITLE_FONT: Final = Font(bold=True, size=TITLE_SIZE)
 WRAP: Final = Alignment(wrap_text=True, vertical="top")
 
 
@@ -180,3 +252,40 @@ XLSXWRITER_OPTIONS: Final[dict[str, Any]] = {
     "strings_to_urls": False,
 }
 """xlsxwriter options every writer uses: a string is always stored as a string."""
+
+
+def _solid(colour: str) -> dict[str, Any]:
+    return {"bg_color": "#" + colour, "pattern": 1}
+
+
+_XW_WRAP: Final[dict[str, Any]] = {"text_wrap": True, "valign": "top"}  # = WRAP
+
+XLSXWRITER_STYLES: Final[dict[str, dict[str, Any]]] = {
+    "header": {"bold": True, **_solid(HEADER_COLOUR), **_XW_WRAP},
+    "title": {"bold": True, "font_size": TITLE_SIZE},
+    "title_wrap": {"bold": True, "font_size": TITLE_SIZE, **_XW_WRAP},
+    "section": {"bold": True},
+    "total": {"bold": True},
+    "total_money": {"bold": True, "num_format": CURRENCY_FORMAT},
+    "id": {"num_format": ID_FORMAT},
+    "money": {"num_format": CURRENCY_FORMAT},
+    "int": {"num_format": INTEGER_FORMAT},
+    "ratio": {"num_format": RATIO_FORMAT},
+    "wrap": _XW_WRAP,
+    "link": {"font_color": "#" + LINK_COLOUR, "underline": 1},
+    **{severity: _solid(colour) for severity, colour in SEVERITY_COLOURS.items()},
+    "notice": {**_solid(SEVERITY_COLOURS["medium"]), **_XW_WRAP},
+    "pass": _solid(PASS_COLOUR),
+    "fail": _solid(SEVERITY_COLOURS["high"]),
+    "info": _solid(INFO_COLOUR),
+}
+"""The named cell looks of reconcile.xlsx and audit.xlsx, as xlsxwriter format properties.
+
+The same constants as the openpyxl objects above: ``header`` is ``HEADER_FONT`` +
+``HEADER_FILL`` + ``WRAP``, a severity is ``severity_fill``, ``title`` is ``TITLE_FONT``.
+"""
+
+
+def xlsxwriter_styles(workbook: Any) -> dict[str, Any]:
+    """Return ``XLSXWRITER_STYLES`` added to an xlsxwriter workbook: style name → ``Format``."""
+    return {name: workbook.add_format(dict(props)) for name, props in XLSXWRITER_STYLES.items()}
