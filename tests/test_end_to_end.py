@@ -168,3 +168,29 @@ def test_reconcile_exits_two_for_broken_policy(sample_dir: Path, tmp_path: Path)
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr
     assert "大学" in result.stderr
+
+
+def test_reconcile_no_annotated_writes_same_findings_without_copies(
+    sample_dir: Path, reconciled: tuple[Path, object], tmp_path: Path
+) -> None:
+    """--no-annotated (province batches) writes the same findings and no annotated/ folder."""
+    out, _result = reconciled
+    batch = tmp_path / "batch"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "reconcile",
+            "--config",
+            str(sample_dir / "edupov.toml"),
+            "--out",
+            str(batch),
+            "--no-annotated",
+            "--no-history",
+        ],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.stderr
+    assert not (batch / "annotated").exists()
+    assert (out / "annotated").is_dir()
+    assert (batch / "findings.csv").read_bytes() == (out / "findings.csv").read_bytes()
+    assert (batch / "reconcile.xlsx").is_file()
