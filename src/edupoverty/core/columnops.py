@@ -8,7 +8,7 @@ person keys or put rows in location order call these instead (issue #7).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -56,11 +56,15 @@ def is_in(values: pd.Series, among: pd.Series | pd.Index | Iterable[object]) -> 
     return pd.Series(hits.astype(bool), index=values.index)
 
 
-def location_order(frame: pd.DataFrame) -> npt.NDArray[np.int64]:
+def location_order(frame: pd.DataFrame, then: Sequence[str] = ()) -> npt.NDArray[np.int64]:
     """Return the positions of the rows in (source, file, sheet, row) order, stably.
 
     Arrow sorts text by its UTF-8 bytes, which is the order of code points, the order
     Python's ``str`` comparison gives.
+
+    Args:
+        frame: rows with ``source`` (optional), ``file``, ``sheet`` and ``row``.
+        then: further integer columns of ``frame`` to order by, after the location.
     """
     n = len(frame)
     source = (
@@ -68,16 +72,36 @@ def location_order(frame: pd.DataFrame) -> npt.NDArray[np.int64]:
         if C.SOURCE in frame
         else np.zeros(n, dtype=np.int64)
     )
-    table = pa.table(
-        {
-            "s": source,
-            "f": pc.fill_null(_arrow(frame[C.FILE].astype("string[pyarrow]")), ""),
-            "h": pc.fill_null(_arrow(frame[C.SHEET].astype("string[pyarrow]")), ""),
-            "r": frame[C.ROW].astype("int64").to_numpy(),
-        }
-    )
-    keys = [(name, "ascending") for name in ("s", "f", "h", "r")]
+    columns = {
+        "s": source,
+        "f": pc.fill_null(_arrow(frame[C.FILE].astype("string[pyarrow]")), ""),
+        "h": pc.fill_null(_arrow(frame[C.SHEET].astype("string[pyarrow]")), ""),
+        "r": frame[C.ROW].astype("int64").to_numpy(),
+    }
+    for i, name in enumerate(then):
+        columns[f"t{i}"] = frame[name].astype("int64").to_numpy()
+    table = pa.table(columns)
+    keys = [(name, "ascending") for name in columns]
     order: npt.NDArray[np.int64] = (
         pc.sort_indices(table, sort_keys=keys).to_numpy().astype(np.int64)
     )
     return order
+
+
+def codes_of(values: pd.Series) -> npt.NDArray[np.int64]:
+    """Return an integer code per value (equal values, equal codes; missing: -1).
+
+    Joining and grouping on these instead of text keeps pandas off its slow path for
+    Arrow strings (factorising text keys was most of a 1M-row merge, issue #7).
+    """
+    array = _arrow(values.astype("string[pyarrow]"))
+    if isinstance(array, pa.ChunkedArray):
+        # One dictionary for the whole column: chunks encoded apart would not share codes.
+        array = array.combine_chunks() if array.num_chunks else pa.array([], pa.large_string())
+    if len(array) == 0:
+        return np.zeros(0, dtype=np.int64)
+    encoded = pc.dictionary_encode(array)
+    codes: npt.NDArray[np.int64] = (
+        pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    )
+    return codes

@@ -78,7 +78,6 @@ class RuleContext:
                     C.ROW,
                 ]
             )
-        active = r[(r[C.STATUS] == ACTIVE) & r[C.PERSON_ID].notna()]
         cols = [
             C.PERSON_ID,
             C.TERM,
@@ -91,8 +90,11 @@ class RuleContext:
             C.SHEET,
             C.ROW,
         ]
-        dated = active[active[C.TERM].notna()][cols]
-        undated = active[active[C.TERM].isna()][cols]
+        # Choose the columns before the rows: a boolean filter copies every column.
+        active = r.loc[((r[C.STATUS] == ACTIVE) & r[C.PERSON_ID].notna()).to_numpy(bool), cols]
+        has_term = active[C.TERM].notna().to_numpy(bool)
+        dated = active[has_term]
+        undated = active[~has_term]
         if not undated.empty:
             expanded = undated.drop(columns=[C.TERM]).merge(
                 pd.DataFrame({C.TERM: pd.Series(self.roster_terms, dtype=_STRING)}), how="cross"

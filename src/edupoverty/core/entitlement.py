@@ -13,7 +13,7 @@ from typing import Final
 import pandas as pd
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
-from edupoverty.core.columnops import is_in
+from edupoverty.core.columnops import is_in, location_order
 from edupoverty.core.context import RuleContext
 from edupoverty.core.normalise.terms import term_sort_key
 
@@ -111,17 +111,19 @@ def _text(value: object) -> str:
 
 def _in_order(frame: pd.DataFrame) -> pd.DataFrame:
     """Return rows in roster location order, then term, then policy programme order."""
+    terms = frame[C.TERM].astype("string")
+    rank = {t: i for i, t in enumerate(sorted(terms.dropna().unique(), key=term_sort_key))}
     keys = pd.DataFrame(
         {
-            "_f": frame[C.FILE].astype(str),
-            "_h": frame[C.SHEET].fillna("").astype(str),
-            "_r": frame[C.ROW].astype("int64"),
-            "_t": frame[C.TERM].astype(str).map(term_sort_key),
+            C.SOURCE: "roster",
+            C.FILE: frame[C.FILE],
+            C.SHEET: frame[C.SHEET],
+            C.ROW: frame[C.ROW],
+            "_t": terms.map(rank).fillna(-1).astype("int64"),
             "_p": frame["_order"].astype("int64"),
-        },
-        index=frame.index,
+        }
     )
-    return frame.loc[keys.sort_values(list(keys.columns), kind="stable").index]
+    return frame.iloc[location_order(keys, then=["_t", "_p"])]
 
 
 def _empty() -> pd.DataFrame:

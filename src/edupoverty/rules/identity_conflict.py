@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
-from edupoverty.core.columnops import is_in
+from edupoverty.core.columnops import is_in, location_order
 from edupoverty.core.context import RuleContext, sort_by_location
 from edupoverty.core.findings import RuleSpec, location_refs, make_findings
 from edupoverty.core.models import Severity
@@ -48,8 +48,9 @@ def _own_id_rows(ctx: RuleContext) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(columns=_COLUMNS)
     rows = pd.concat(parts, ignore_index=True).reindex(columns=_COLUMNS)
-    rows = rows[rows[C.LINKED_VIA].astype("string").fillna("") != "guardian"]
-    return sort_by_location(rows).reset_index(drop=True)
+    guardian = (rows[C.LINKED_VIA].astype("string").fillna("") == "guardian").to_numpy(bool)
+    order = location_order(rows)
+    return rows.iloc[order[~guardian[order]]].reset_index(drop=True)
 
 
 def _joined(frame: pd.DataFrame, by: str, column: str, sep: str) -> pd.Series:

@@ -26,8 +26,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
-from edupoverty.core.columnops import is_in
-from edupoverty.core.context import RuleContext, sort_by_location
+from edupoverty.core.columnops import codes_of, is_in, location_order
+from edupoverty.core.context import RuleContext
 from edupoverty.core.findings import RuleSpec, location_refs, make_findings
 from edupoverty.core.models import Severity
 from edupoverty.core.normalise.ids import IdStatus, mask_id
@@ -57,16 +57,19 @@ _BROKEN = (IdStatus.INVALID, IdStatus.MANGLED, IdStatus.MISSING, IdStatus.STUDEN
 _PREFIX_COMPARED = 14
 """Surviving digits compared for a mangled ID: Excel rounds the 15th."""
 _BODY = 17
-_BLOCK = ["_bd"]
 _PAIR = ["_s", "_a"]
+_KEYS = ["_set", "_nk", "_day", "_len"]
+_NO_DAY = np.iinfo(np.int64).min
 
 
 def _rows(ctx: RuleContext) -> pd.DataFrame:
     """Return every row of the three sources, in location order, positions 0..n-1.
 
-    Adds ``_set`` (the row-set: source and file), ``_bd`` (birth date: the column, else
-    the ID's) and ``_value`` (the ID text as written). Rows paid under a guardian's ID
-    carry the pupil's ID but the guardian's birth date, so they take no part.
+    Adds ``_bd`` (birth date: the column, else the ID's) and ``_value`` (the ID text as
+    written), and integer keys for blocking: ``_set`` (the row-set: source and file),
+    ``_nk`` (the name key), ``_day`` (birth date in days) and ``_len`` (name key length);
+    blocking joins on integers, not text (issue #7). Rows paid under a guardian's ID carry
+    the pupil's ID but the guardian's birth date, so they take no part.
     """
     parts = [
         frame[[c for c in _COLUMNS if c in frame]]
@@ -74,20 +77,36 @@ def _rows(ctx: RuleContext) -> pd.DataFrame:
         if not frame.empty
     ]
     if not parts:
-        return pd.DataFrame(columns=[*_COLUMNS, "_set", "_bd", "_value"])
+        return pd.DataFrame(columns=[*_COLUMNS, *_KEYS, "_bd", "_value"])
     rows = pd.concat(parts, ignore_index=True).reindex(columns=_COLUMNS)
-    rows = rows[rows[C.LINKED_VIA].astype("string").fillna("") != "guardian"]
-    rows = sort_by_location(rows).reset_index(drop=True)
-    rows["_set"] = rows[C.SOURCE].astype("string") + "\x1f" + rows[C.FILE].astype("string")
+    guardian = (rows[C.LINKED_VIA].astype("string").fillna("") == "guardian").to_numpy(bool)
+    order = location_order(rows)
+    rows = rows.iloc[order[~guardian[order]]].reset_index(drop=True)
+    rows["_set"] = codes_of(
+        rows[C.SOURCE].astype("string") + "\x1f" + rows[C.FILE].astype("string")
+    )
     rows["_bd"] = pd.to_datetime(rows[C.BIRTH_DATE]).fillna(pd.to_datetime(rows[C.ID_BIRTH_DATE]))
+    days = rows["_bd"].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    rows["_day"] = np.where(rows["_bd"].isna().to_numpy(), _NO_DAY, days)
+    rows["_nk"] = codes_of(rows[C.NAME_KEY])
+    rows["_len"] = rows[C.NAME_KEY].str.len().fillna(0).astype("int64").to_numpy()
     rows["_value"] = rows[C.ID_RAW].astype("string").fillna(rows[C.STUDENT_NO].astype("string"))
     return rows
 
 
-def _pairs(strays: pd.DataFrame, anchors: pd.DataFrame, on: list[str]) -> pd.DataFrame:
-    """Return (stray, anchor) position pairs sharing the block keys, from different row-sets."""
-    left = strays[[*on, "_set"]].reset_index(names="_s")
-    right = anchors[[*on, "_set"]].reset_index(names="_a")
+def _pairs(
+    keys: pd.DataFrame, strays: npt.NDArray[np.intp], anchors: npt.NDArray[np.intp], on: list[str]
+) -> pd.DataFrame:
+    """Return (stray, anchor) position pairs sharing the block keys, from different row-sets.
+
+    Args:
+        keys: integer key columns of every row (``on`` and ``_set``), positions 0..n-1.
+        strays: positions of the strays.
+        anchors: positions of the anchors.
+        on: the block keys.
+    """
+    left = keys.iloc[strays][[*on, "_set"]].reset_index(names="_s")
+    right = keys.iloc[anchors][[*on, "_set"]].reset_index(names="_a")
     pairs = left.merge(right, on=on, suffixes=("", "_anchor"))
     return pairs.loc[pairs["_set"] != pairs["_set_anchor"], _PAIR].reset_index(drop=True)
 
@@ -108,33 +127,38 @@ def _prefix_agrees(rows: pd.DataFrame, pairs: pd.DataFrame) -> npt.NDArray[np.bo
     return ok
 
 
-def _broken_pairs(rows: pd.DataFrame, anchors: pd.DataFrame) -> pd.DataFrame:
+def _broken_pairs(rows: pd.DataFrame, anchors: npt.NDArray[np.intp]) -> pd.DataFrame:
     """Return pairs of (a) strays with their anchors: same name key, else same pinyin."""
-    strays = rows[
-        is_in(rows[C.ID_STATUS], [s.value for s in _BROKEN])
-        & rows["_bd"].notna()
-        & rows[C.NAME_KEY].notna()
-    ]
-    exact = _pairs(strays, anchors, [C.NAME_KEY, *_BLOCK])
+    keys = rows[_KEYS]
+    broken = is_in(rows[C.ID_STATUS], [s.value for s in _BROKEN]).to_numpy(bool)
+    strays = np.flatnonzero(broken & _has_block(rows))
+    exact = _pairs(keys, strays, anchors, ["_nk", "_day"])
     exact = exact[_prefix_agrees(rows, exact)].assign(similarity="same_name")
-    left = strays[~strays.index.isin(exact["_s"])]
-    left = left.assign(_len=left[C.NAME_KEY].str.len())
-    near = anchors.assign(_len=anchors[C.NAME_KEY].str.len())
-    # Block the homophone pass on birth date and name length: pypinyin is slow (DOMAIN
-    # measurements: 13 s per million names), so only these few names are read out.
-    block = [*_BLOCK, "_len"]
-    near = near[pd.MultiIndex.from_frame(near[block]).isin(pd.MultiIndex.from_frame(left[block]))]
-    if left.empty or near.empty:
+    left = strays[~np.isin(strays, exact["_s"].to_numpy())]
+    # Block the homophone pass on birth date and name length: only anchors that could
+    # pair with a leftover stray are read out in pinyin.
+    block = rows["_day"].to_numpy() * 256 + np.minimum(rows["_len"].to_numpy(), 255)
+    near = anchors[np.isin(block[anchors], block[left])]
+    if len(left) == 0 or len(near) == 0:
         return exact
-    left = left.assign(_pinyin=pinyin_keys(left[C.NAME]))
-    near = near.assign(_pinyin=pinyin_keys(near[C.NAME]))
-    sounds = _pairs(
-        left[left["_pinyin"].notna()], near[near["_pinyin"].notna()], ["_pinyin", *_BLOCK]
-    )
-    differ = rows[C.NAME_KEY].to_numpy()[sounds["_s"]] != rows[C.NAME_KEY].to_numpy()[sounds["_a"]]
-    sounds = sounds[differ]
+    both = np.concatenate([left, near])
+    spoken = codes_of(pinyin_keys(rows[C.NAME].iloc[both]))
+    keys = keys.assign(_py=-1)
+    keys.iloc[both, keys.columns.get_loc("_py")] = spoken
+    heard = keys["_py"].to_numpy()
+    sounds = _pairs(keys, left[heard[left] >= 0], near[heard[near] >= 0], ["_py", "_day"])
+    nk = rows["_nk"].to_numpy()
+    sounds = sounds[nk[sounds["_s"].to_numpy()] != nk[sounds["_a"].to_numpy()]]
     sounds = sounds[_prefix_agrees(rows, sounds)].assign(similarity="same_pinyin")
     return pd.concat([exact, sounds], ignore_index=True)
+
+
+def _has_block(rows: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """Rows with a birth date and a name key: the only rows blocking can pair."""
+    blockable: npt.NDArray[np.bool_] = (rows["_day"].to_numpy() != _NO_DAY) & (
+        rows["_nk"].to_numpy() >= 0
+    )
+    return blockable
 
 
 def _id_matrix(ids: pd.Series) -> npt.NDArray[np.uint8]:
@@ -163,19 +187,26 @@ def _one_typo(stray_ids: pd.Series, anchor_ids: pd.Series) -> pd.Series:
     return edit
 
 
-def _near_id_pairs(rows: pd.DataFrame, anchors: pd.DataFrame) -> pd.DataFrame:
+def _near_id_pairs(rows: pd.DataFrame, anchors: npt.NDArray[np.intp]) -> pd.DataFrame:
     """Return pairs of (b) strays: a valid ID in one source only, one typo from the anchor's."""
-    valid = rows[rows[C.ID_STATUS] == IdStatus.VALID]
-    sources = valid.groupby(C.PERSON_ID)[C.SOURCE].nunique()
-    lonely = valid[valid[C.PERSON_ID].map(sources) == 1]
-    candidates = lonely[lonely["_bd"].notna() & lonely[C.NAME_KEY].notna()]
-    pairs = _pairs(candidates, anchors, [C.NAME_KEY, *_BLOCK])
-    stray_ids = rows[C.PERSON_ID].iloc[pairs["_s"].to_numpy()].reset_index(drop=True)
-    anchor_ids = rows[C.PERSON_ID].iloc[pairs["_a"].to_numpy()].reset_index(drop=True)
-    pairs = pairs[(stray_ids != anchor_ids).to_numpy(dtype=bool)]
+    valid = (rows[C.ID_STATUS] == IdStatus.VALID).fillna(False).to_numpy(bool)
+    person = codes_of(rows[C.PERSON_ID])
+    source = codes_of(rows[C.SOURCE])
+    known = valid & (person >= 0)
+    # Sources per person: count the distinct (person, source) pairs of each person.
+    seen = np.unique(person[known] * 4 + source[known])
+    sources = np.bincount(seen // 4, minlength=int(person.max()) + 1 if len(person) else 0)
+    lonely = known & (sources[np.maximum(person, 0)] == 1)
+    candidates = np.flatnonzero(lonely & _has_block(rows))
+    pairs = _pairs(rows[_KEYS], candidates, anchors, ["_nk", "_day"])
+    pairs = pairs[person[pairs["_s"].to_numpy()] != person[pairs["_a"].to_numpy()]]
     if pairs.empty:
         return pairs.assign(similarity=pd.Series(dtype="string"), edit=pd.Series(dtype="string"))
-    edit = _one_typo(stray_ids[pairs.index], anchor_ids[pairs.index])
+    pairs = pairs.reset_index(drop=True)
+    ids = rows[C.PERSON_ID]
+    stray_ids = ids.iloc[pairs["_s"].to_numpy()].reset_index(drop=True)
+    anchor_ids = ids.iloc[pairs["_a"].to_numpy()].reset_index(drop=True)
+    edit = _one_typo(stray_ids, anchor_ids)
     pairs = pairs.assign(edit=edit, similarity="same_name")
     return pairs[pairs["edit"].notna()]
 
@@ -188,10 +219,9 @@ def detect(ctx: RuleContext) -> pd.DataFrame:
     finding's ``person_id`` is the first anchor's ID; ``related`` lists every anchor row.
     """
     rows = _rows(ctx)
-    anchors = rows[
-        (rows[C.ID_STATUS] == IdStatus.VALID) & rows["_bd"].notna() & rows[C.NAME_KEY].notna()
-    ]
-    if anchors.empty:
+    valid = (rows[C.ID_STATUS] == IdStatus.VALID).fillna(False).to_numpy(bool)
+    anchors = np.flatnonzero(valid & _has_block(rows)) if len(rows) else np.array([], np.intp)
+    if len(anchors) == 0:
         return make_findings(RULE, rows.iloc[0:0])
     pairs = pd.concat(
         [_broken_pairs(rows, anchors), _near_id_pairs(rows, anchors)], ignore_index=True
