@@ -13,7 +13,7 @@ from typing import Final
 # Provenance: attached once, at the first read, never recomputed.
 SOURCE: Final = "source"  # "registry" | "roster" | "ledger"
 FILE: Final = "file"  # file name as given (base name), e.g. "城关镇中心小学学籍.xlsx"
-PATH: Final = "path"  # full path of the file, for annotated copies
+PATH: Final = "path"  # left empty: ``FileReport.path`` has it (a full path on 3M rows cost memory)
 SHEET: Final = "sheet"  # sheet name; "" for CSV
 ROW: Final = "row"  # 1-based row number as Excel shows it in the original sheet
 

@@ -208,7 +208,6 @@ def _concatenated_frame(parts: Sequence[SheetResult]) -> pd.DataFrame:
     provenance = {
         C.SOURCE: spread([p.kind or "" for p in parts]),
         C.FILE: spread([p.file for p in parts]),
-        C.PATH: spread([p.path for p in parts]),
         C.SHEET: spread([p.sheet for p in parts]),
     }
     for position, (name, values) in enumerate(provenance.items()):
