@@ -18,16 +18,20 @@ it and run every case through the real CLI in subprocesses::
                                   text=True, timeout=120)
             problems = check_outcome(outcome, built, proc.returncode, proc.stdout,
                                      proc.stderr, before)   # [] when all is well
+
+``build_sample_county`` makes the small generated county that runs killed halfway use.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import random
 import re
 import struct
+import textwrap
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -150,7 +154,22 @@ def check_outcome(
     problems: list[str] = []
     if exit_code not in outcome.exit_codes:
         problems.append(f"exit code {exit_code}, expected one of {sorted(outcome.exit_codes)}")
-    problems += [f"{m!r} in the output" for m in CRASH_MARKERS if m in stderr or m in stdout]
+    problems += [f"{m!r} in the output" for m in crash_markers_in(stdout, stderr)]
+    problems += message_problems(outcome, built, stdout, stderr)
+    for path, digest in (before or {}).items():
+        if sha256_of(path) != digest:
+            problems.append(f"input {path.name} was modified")
+    return problems
+
+
+def crash_markers_in(stdout: str, stderr: str) -> list[str]:
+    """Return the ``CRASH_MARKERS`` a run printed (an empty list: no crash shown)."""
+    return [m for m in CRASH_MARKERS if m in stderr or m in stdout]
+
+
+def message_problems(outcome: Outcome, built: HostileFiles, stdout: str, stderr: str) -> list[str]:
+    """Return what the output lacks: the outcome's message, or the name of the file."""
+    problems: list[str] = []
     shown = _TABLE_FURNITURE.sub("", stderr + stdout)
     if outcome.message_id is not None:
         missing = [
@@ -162,9 +181,6 @@ def check_outcome(
             problems.append(f"message {outcome.message_id} not shown (missing {missing[0]!r})")
     if outcome.names_file and built.shown and _TABLE_FURNITURE.sub("", built.shown) not in shown:
         problems.append(f"{built.shown!r} not named in the output")
-    for path, digest in (before or {}).items():
-        if sha256_of(path) != digest:
-            problems.append(f"input {path.name} was modified")
     return problems
 
 
@@ -914,6 +930,62 @@ def build_xls_bytes_in_xlsx(folder: Path) -> HostileFiles:
     write_xls(path.with_suffix(".xls"), {"学籍": roster_rows(3)})
     path.with_suffix(".xls").rename(path)
     return _files("roster", path)
+
+
+# --------------------------------------------------------------------------- a sample county
+
+
+def write_county_config(
+    county: Path, name: str, rosters: Sequence[Path], ledgers: Sequence[Path], as_of: str
+) -> Path:
+    """Write an ``edupov.toml`` named ``name`` in ``county`` for these rosters and ledgers."""
+
+    def listed(paths: Sequence[Path]) -> str:
+        return ", ".join(
+            json.dumps(p.relative_to(county).as_posix(), ensure_ascii=False) for p in paths
+        )
+
+    path = county / name
+    path.write_text(
+        textwrap.dedent(
+            f"""\
+            [inputs]
+            registry = ["registry/*"]
+            roster = [{listed(rosters)}]
+            ledger = [{listed(ledgers)}]
+
+            [run]
+            policy = "policy.toml"
+            as_of = "{as_of}"
+            terms = ["2024秋"]
+            """
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def build_sample_county(root: Path, *, students: int = 60, seed: int = 1) -> Path:
+    """Generate a sample county in ``root`` with two configs for runs killed halfway.
+
+    ``quick.toml`` reads an .xls, a .csv and two .xlsx rosters and the 2024秋 ledgers;
+    ``changed.toml`` drops one ledger and moves the as-of date, so a run of it after one
+    of ``quick.toml`` changes every output.
+
+    Returns:
+        ``root``.
+    """
+    from edupoverty.sample import generate_sample
+
+    generate_sample(root, students=students, seed=seed, fmt="xlsx")
+    rosters = sorted((root / "roster").iterdir())
+    picked = [next(p for p in rosters if p.suffix == s) for s in (".xls", ".csv")]
+    picked += [p for p in rosters if p.suffix == ".xlsx"][:2]
+    ledgers = sorted((root / "ledger").glob("2024秋_*"))
+    assert len(ledgers) >= 3
+    write_county_config(root, "quick.toml", picked, ledgers, "2024-11-01")
+    write_county_config(root, "changed.toml", picked, ledgers[1:], "2024-12-01")
+    return root
 
 
 # --------------------------------------------------------------------------- the catalogue

@@ -3,6 +3,8 @@
 A run started with ``pause="writing"`` prints ``edupov-test-paused:writing`` on stderr
 when it reaches that stage and waits for a line on stdin (``cli/checkpoints.py``), so a
 test kills it exactly there instead of racing a timer; ``resume()`` lets it go on.
+``run_measured`` runs a child to its end under a timeout and reports its peak memory.
+The tests and ``benchmarks/robustness.py`` share these helpers.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import os
 import queue
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from edupoverty.cli.checkpoints import PAUSE_ENV, PAUSED_MARKER
@@ -153,3 +157,83 @@ def final_files(files: dict[str, str]) -> dict[str, str]:
 def temp_files(folder: Path) -> list[str]:
     """Return every temp file below ``folder`` (relative names)."""
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob(f"*{TEMP_SUFFIX}"))
+
+
+@dataclass(frozen=True)
+class Finished:
+    """How a measured child process ended."""
+
+    exit_code: int | None
+    """Its exit code (negative: the signal that ended it); None when it hit the timeout."""
+    stdout: str
+    stderr: str
+    peak_mb: float
+    """Peak resident memory in MB, from ``wait4`` (so a child killed by a cap still reports)."""
+    seconds: float
+
+    @property
+    def hung(self) -> bool:
+        """True when the child was still running at the timeout and was killed."""
+        return self.exit_code is None
+
+
+def run_measured(
+    argv: Sequence[str],
+    *,
+    timeout: float,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    limit_mb: int | None = None,
+) -> Finished:
+    """Run a child to its end or its timeout and return its exit, output and peak memory.
+
+    Output goes to temp files, not pipes, so a child printing a lot never blocks while it
+    is polled with ``wait4`` (POSIX only).
+
+    Args:
+        argv: the command (e.g. ``[sys.executable, "-c", ENTRY, "validate", ...]``).
+        timeout: seconds before the child counts as hung and is killed.
+        cwd: its working folder.
+        env: its environment (``cli_env()`` when None).
+        limit_mb: cap its address space (``RLIMIT_AS``), so a regression cannot eat the machine.
+    """
+    import resource
+
+    def cap() -> None:
+        if limit_mb is not None:
+            limit = limit_mb << 20
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    started = time.monotonic()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(
+            list(argv),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            preexec_fn=cap,
+            env=env if env is not None else cli_env(),
+            cwd=cwd,
+        )
+        hung = False
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - started > timeout:
+                proc.kill()
+                _pid, status, usage = os.wait4(proc.pid, 0)
+                hung = True
+                break
+            time.sleep(0.05)
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        seconds = time.monotonic() - started
+        out.seek(0)
+        err.seek(0)
+        return Finished(
+            exit_code=None if hung else proc.returncode,
+            stdout=out.read().decode("utf-8", errors="replace"),
+            stderr=err.read().decode("utf-8", errors="replace"),
+            peak_mb=usage.ru_maxrss / 1024,  # Linux reports kilobytes
+            seconds=seconds,
+        )

@@ -9,7 +9,6 @@ readers and writers do with each oddity, row by row.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import textwrap
 import time
@@ -55,6 +54,7 @@ from hostile.builders import (
     pupil,
     roster_rows,
 )
+from hostile.processes import run_measured
 
 REPO = Path(__file__).parent.parent.parent
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -373,40 +373,19 @@ def _run_child(
     """Run a Python script in a child capped at ``limit_mb`` of address space.
 
     Returns:
-        Its exit code, its stderr and its peak resident memory in MB (from ``wait4``, so
-        a child killed by the cap still reports).
+        Its exit code, its stderr and its peak resident memory in MB.
     """
-    import resource
-
-    def cap() -> None:
-        limit = limit_mb << 20
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
     env = {**os.environ, "EDUPOV_LANG": "zh", "PYTHONPATH": str(REPO / "tests")}
-    err_path = tmp_path / "child.stderr"
-    with err_path.open("wb") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", textwrap.dedent(script), *args],
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-            preexec_fn=cap,
-            env=env,
-            cwd=tmp_path,
-        )
-    deadline = time.monotonic() + timeout
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() > deadline:
-            proc.kill()
-            os.wait4(proc.pid, 0)
-            proc.returncode = -9
-            pytest.fail(f"the child was still running after {timeout} s (a hang)")
-        time.sleep(0.05)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    peak_mb = usage.ru_maxrss / 1024  # Linux reports kilobytes
-    return proc.returncode, err_path.read_text(encoding="utf-8", errors="replace"), peak_mb
+    done = run_measured(
+        [sys.executable, "-c", textwrap.dedent(script), *args],
+        timeout=timeout,
+        cwd=tmp_path,
+        env=env,
+        limit_mb=limit_mb,
+    )
+    if done.exit_code is None:
+        pytest.fail(f"the child was still running after {timeout} s (a hang)")
+    return done.exit_code, done.stderr, done.peak_mb
 
 
 @pytest.mark.slow

@@ -16,9 +16,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import textwrap
 import tomllib
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,54 +31,16 @@ from edupoverty.cli.reconcile import lock_output
 from edupoverty.core.errors import OutputError
 from edupoverty.io.history import open_history
 from edupoverty.io.writers.atomic import JOURNAL_NAME, LOCK_NAME, OutputLock, atomic_write
+from hostile.builders import build_sample_county
 from hostile.processes import PATIENCE, Run, final_files, snapshot, temp_files
 
 SRC = Path(edupoverty.__file__).parent.parent
 
 
-def _config(
-    county: Path, name: str, rosters: Sequence[Path], ledgers: Sequence[Path], as_of: str
-) -> Path:
-    def listed(paths: Sequence[Path]) -> str:
-        return ", ".join(
-            json.dumps(p.relative_to(county).as_posix(), ensure_ascii=False) for p in paths
-        )
-
-    path = county / name
-    path.write_text(
-        textwrap.dedent(
-            f"""\
-            [inputs]
-            registry = ["registry/*"]
-            roster = [{listed(rosters)}]
-            ledger = [{listed(ledgers)}]
-
-            [run]
-            policy = "policy.toml"
-            as_of = "{as_of}"
-            terms = ["2024秋"]
-            """
-        ),
-        encoding="utf-8",
-    )
-    return path
-
-
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 60-pupil sample county with ``quick.toml`` (.xlsx, .xls and .csv rosters, the 2024秋 ledgers) and ``changed.toml`` (one ledger fewer, a later as-of date)."""
-    from edupoverty.sample import generate_sample
-
-    root = tmp_path_factory.mktemp("county") / "county"
-    generate_sample(root, students=60, seed=1, fmt="xlsx")
-    rosters = sorted((root / "roster").iterdir())
-    picked = [next(p for p in rosters if p.suffix == s) for s in (".xls", ".csv")]
-    picked += [p for p in rosters if p.suffix == ".xlsx"][:2]
-    ledgers = sorted((root / "ledger").glob("2024秋_*"))
-    assert len(ledgers) >= 3
-    _config(root, "quick.toml", picked, ledgers, "2024-11-01")
-    _config(root, "changed.toml", picked, ledgers[1:], "2024-12-01")
-    return root
+    """A 60-pupil sample county with ``quick.toml`` and ``changed.toml`` (see ``build_sample_county``)."""
+    return build_sample_county(tmp_path_factory.mktemp("county") / "county")
 
 
 def reconcile(config: Path, out: Path, db: Path, *extra: str) -> Result:

@@ -9,7 +9,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from edupoverty.core.errors import InputError
+from edupoverty.core import columns as C
+from edupoverty.core.errors import OutputError
 from edupoverty.core.findings import FINDING_COLUMNS
 from edupoverty.io.loading import load_inputs
 from edupoverty.io.workbook import write_annotated_copies
@@ -20,7 +21,7 @@ from edupoverty.io.workbook.annotate import (
     rule_specs,
     split_ref,
 )
-from edupoverty.io.workbook.styles import SEVERITY_COLOURS
+from edupoverty.io.workbook.styles import MAX_CELL_CHARS, SEVERITY_COLOURS
 from factories import make_id
 from filebuilders import registry_rows_merged, write_csv, write_xls, write_xlsx
 
@@ -321,7 +322,7 @@ def test_annotated_copy_never_modifies_input_and_refuses_output_equal_to_input(
     write_annotated_copies(inputs["out"], inputs["loaded"], inputs["findings"])
     assert {p: p.read_bytes() for p in before} == before
     protected = inputs["out"] / "annotated" / annotated_name(ROSTER)
-    with pytest.raises(InputError):
+    with pytest.raises(OutputError):
         write_annotated_copies(
             inputs["out"], inputs["loaded"], inputs["findings"], inputs=[protected]
         )
@@ -358,6 +359,61 @@ def test_annotated_copy_finds_columns_under_a_two_row_merged_header(tmp_path: Pa
     assert ws["D4"].value == "李娜" and _fill(ws["D4"]) == SEVERITY_COLOURS["high"]
     assert ws["J3"].value == "核查结果"
     assert ws.merged_cells.ranges  # the original's merges are kept
+
+
+LONG_NAME = "张" * 40_000
+"""A name pasted forty thousand times over: a finding quoting it exceeds Excel's cell limit."""
+
+
+def _decline_patching(*_args: object, **_kwargs: object) -> None:
+    from edupoverty.io.workbook.xlsx_parts import PatchDeclinedError
+
+    raise PatchDeclinedError("test: take the openpyxl path")
+
+
+@pytest.mark.parametrize(
+    "copy_path",
+    [
+        pytest.param("patched", id="xlsx补丁"),
+        pytest.param("openpyxl", id="xlsx经openpyxl"),
+        pytest.param("converted", id="csv转xlsx"),
+    ],
+)
+def test_annotated_copy_cuts_a_comment_over_excels_limit_with_a_note(
+    inputs: dict[str, Any], monkeypatch: pytest.MonkeyPatch, copy_path: str
+) -> None:
+    """A finding message of 40,000 characters becomes a comment of exactly 32,767 ending with the truncation note, on every way a copy is made (it was longer, or dropped); a control character XML forbids is removed."""
+    if copy_path == "openpyxl":
+        monkeypatch.setattr("edupoverty.io.workbook.xlsx_patch.patch_xlsx", _decline_patching)
+    file, sheet, row, cell = (
+        (LEDGER, "", 4, "G4") if copy_path == "converted" else (ROSTER, "Sheet1", 57, "D57")
+    )
+    rule = "AMOUNT_MISMATCH" if copy_path == "converted" else "INVALID_ID"
+    source = "ledger" if copy_path == "converted" else "roster"
+    message = f"姓名「\x0b{LONG_NAME}」的记录有误。"  # a stray \x0b, as pasted names carry
+    findings = make_findings([finding(rule, source, file, sheet, row, message=message)])
+    copies = write_annotated_copies(inputs["out"], inputs["loaded"], findings)
+    ws = openpyxl.load_workbook(copies[file]).worksheets[0]
+    comment = ws[cell].comment
+    assert comment is not None
+    whole = f"【{_title(rule)}】{message}".replace("\x0b", "")
+    assert len(comment.text) == MAX_CELL_CHARS
+    assert comment.text.startswith(whole[:100])
+    assert comment.text.endswith(f"已截断；原文共 {len(whole)} 字）")
+
+
+def test_annotated_copy_of_csv_reads_it_again_with_the_given_encoding(tmp_path: Path) -> None:
+    """A UTF-16 CSV without a BOM read under --encoding utf-16-le is copied with its names intact, not re-detected as GB18030 mojibake."""
+    ledger = write_csv(tmp_path / LEDGER, LEDGER_ROWS, encoding="utf-16-le")
+    loaded = load_inputs(ledger=[ledger], encoding="utf-16-le")
+    assert loaded.ledger[C.NAME].tolist()[0] == "学生3"
+    copies = write_annotated_copies(
+        tmp_path / "out", loaded, make_findings(ledger_findings()), encoding="utf-16-le"
+    )
+    ws = openpyxl.load_workbook(copies[LEDGER]).active
+    assert [ws.cell(1, c).value for c in range(1, 4)] == ["乡镇", "学校", "姓名"]
+    assert [ws.cell(r, 3).value for r in (2, 3, 4)] == ["学生3", "学生3", "学生4"]
+    assert _fill(ws["E3"]) == SEVERITY_COLOURS["high"]
 
 
 def test_mark_columns_cover_every_rule() -> None:

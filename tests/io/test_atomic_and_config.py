@@ -8,18 +8,20 @@ from pathlib import Path
 import pytest
 
 from edupoverty.core.config import resolve_config
-from edupoverty.core.errors import ConfigError, InputError
+from edupoverty.core.errors import ConfigError, OutputError
 from edupoverty.io.config_file import load_config_file
 from edupoverty.io.writers.atomic import atomic_write
 
 
 def test_atomic_write_refuses_to_overwrite_an_input(tmp_path: Path) -> None:
-    """An output path equal to an input path is refused before anything is written."""
+    """An output path equal to an input path is refused before anything is written, as an output error naming the file."""
     source = tmp_path / "学籍.xlsx"
     source.write_bytes(b"original")
-    with pytest.raises(InputError), atomic_write(source, inputs=[source]) as tmp:
+    with pytest.raises(OutputError) as info, atomic_write(source, inputs=[source]) as tmp:
         tmp.write_bytes(b"clobbered")
     assert source.read_bytes() == b"original"
+    assert info.value.details[0].code == "write.output_is_input"
+    assert info.value.render().startswith("无法写入输出：学籍.xlsx")
 
 
 def test_atomic_write_leaves_previous_output_when_writer_fails(tmp_path: Path) -> None:

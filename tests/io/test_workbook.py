@@ -20,7 +20,7 @@ import pytest
 
 import edupoverty
 from edupoverty.core.engine import ReconcileResult
-from edupoverty.core.errors import InputError
+from edupoverty.core.errors import OutputError
 from edupoverty.core.findings import FINDING_COLUMNS, RuleSpec
 from edupoverty.core.summary import FileFacts, RuleFacts, Summary
 from edupoverty.i18n import catalogue, set_language, t
@@ -454,7 +454,7 @@ def test_reconcile_workbook_refuses_to_overwrite_an_input(tmp_path: Path) -> Non
     before = roster.read_bytes()
     loaded = load_inputs(roster=[roster], ledger=[ledger])
     result = make_result(scenario_findings())
-    with pytest.raises(InputError):
+    with pytest.raises(OutputError):
         write_reconcile_workbook(roster, loaded, result, make_summary(loaded, result))
     assert roster.read_bytes() == before
 

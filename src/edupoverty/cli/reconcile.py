@@ -246,6 +246,7 @@ def command(
                 annotate_all=annotate_all,
                 mask=cfg.mask,
                 inputs=inputs,
+                encoding=cfg.encoding,
             )
             if annotated
             else AnnotatedCopies()

@@ -45,6 +45,7 @@ from edupoverty.io.workbook.styles import (
     XLSXWRITER_OPTIONS,
     column_widths,
     display_width,
+    safe_comment,
     safe_text,
     severity_fill,
     severity_rank,
@@ -260,6 +261,16 @@ def _masked(value: object, pos: int, plan: _SheetPlan) -> object:
     return value
 
 
+def comment_text(lines: Sequence[str]) -> str:
+    """Return the text of a cell comment holding ``lines``, made safe by ``safe_comment``.
+
+    Every way a copy is made goes through here: a comment over 32,767 characters was
+    written whole by openpyxl and the patcher (Excel reports such a file as damaged) and
+    silently dropped by xlsxwriter (issue 8).
+    """
+    return safe_comment("\n".join(lines))
+
+
 def _comment_size(lines: Sequence[str]) -> tuple[int, int]:
     """Return (width, height) in points for a comment box that shows all its lines."""
     width = min(400, max(200, max(display_width(line) for line in lines) * 6))
@@ -277,6 +288,7 @@ def write_annotated_copies(
     mask: bool = False,
     max_rows: int = 200_000,
     inputs: Iterable[Path] = (),
+    encoding: str | None = None,
 ) -> AnnotatedCopies:
     """Write ``out_dir/annotated/<stem>.核查.xlsx`` for every input file with findings.
 
@@ -290,12 +302,14 @@ def write_annotated_copies(
         max_rows: files with more data rows than this are skipped with a note, rather than
             loading an enormous object model.
         inputs: further paths that must never be overwritten.
+        encoding: the CSV encoding the inputs were read with (``--encoding``), so a CSV
+            is read again the same way for its copy; None detects it as ``load_inputs`` does.
 
     Returns:
         Input file name → annotated copy path; ``.skipped`` says which files got no copy.
 
     Raises:
-        InputError: an output path is an input path, or the folder cannot be written.
+        OutputError: an output path is an input path, or the folder cannot be written.
     """
     marks = build_marks(findings, mask=mask)
     by_file = {str(k): g for k, g in marks.groupby("file", sort=False)}
@@ -330,7 +344,12 @@ def write_annotated_copies(
                 )
             else:
                 _convert_and_annotate(
-                    report, file_marks if file_marks is not None else empty, target, mask, protected
+                    report,
+                    file_marks if file_marks is not None else empty,
+                    target,
+                    mask,
+                    protected,
+                    encoding,
                 )
         # A copy is best effort: openpyxl meets damage calamine read past (a ParseError in
         # styles.xml, no visible sheet, a bad zip member; found by fuzzing, issue 8) with
@@ -489,7 +508,7 @@ def _apply_plan(ws: Any, layout: HeaderLayout, plan: _SheetPlan) -> None:
         if cell.comment is not None and cell.comment.text:
             lines.insert(0, str(cell.comment.text))
         width, height = _comment_size(lines)
-        cell.comment = Comment("\n".join(lines), COMMENT_AUTHOR, height=height, width=width)
+        cell.comment = Comment(comment_text(lines), COMMENT_AUTHOR, height=height, width=width)
     header = ws.cell(row=header_row, column=result_column)
     header.value = safe_text(t("workbook.result_column"))
     header.font = HEADER_FONT
@@ -517,18 +536,23 @@ def _mask_sheet(ws: Any, layout: HeaderLayout, plan: _SheetPlan, offset: int) ->
         cell.number_format = ID_FORMAT
 
 
-def _read_raw(report: FileReport) -> list[RawSheet]:
+def _read_raw(report: FileReport, encoding: str | None) -> list[RawSheet]:
     if report.path.suffix.lower() in CSV_SUFFIXES:
-        return [read_csv(report.path)]
+        return [read_csv(report.path, encoding)]
     raws, _skipped = read_excel(report.path)
     return raws
 
 
 def _convert_and_annotate(
-    report: FileReport, marks: pd.DataFrame, target: Path, mask: bool, protected: list[Path]
+    report: FileReport,
+    marks: pd.DataFrame,
+    target: Path,
+    mask: bool,
+    protected: list[Path],
+    encoding: str | None,
 ) -> None:
     """Rewrite an .xls or .csv input as .xlsx (same rows and row numbers), annotated."""
-    raws = _read_raw(report)
+    raws = _read_raw(report, encoding)
     results = {r.sheet: r for r in report.sheets if r.layout is not None}
     per_sheet = _marks_by_sheet(marks)
     with atomic_write(target, protected) as tmp:
@@ -575,7 +599,7 @@ def _write_raw_sheet(
                 ws.write_comment(
                     r,
                     pos,
-                    "\n".join(mark.lines),
+                    comment_text(mark.lines),
                     {"author": COMMENT_AUTHOR, "width": width * 4 // 3, "height": height * 4 // 3},
                 )
         if header_row is not None and excel_row == header_row:

@@ -62,8 +62,8 @@ def write_audit_book(
         mask: mask ID numbers (``--mask``).
 
     Raises:
-        InputError: the target is an input.
-        OutputError: its folder cannot be written, or writing failed (disk full).
+        OutputError: the target is an input, its folder cannot be written, or writing
+            failed (disk full).
     """
     with atomic_write(target, inputs) as tmp, streaming_workbook(tmp) as (wb, styles):
         indicators = wb.add_worksheet(t("audit.sheet.indicators"))

@@ -268,8 +268,8 @@ def write_reconcile_workbook(
         inputs: input paths, which the workbook must never overwrite.
 
     Raises:
-        InputError: the target is an input.
-        OutputError: its folder cannot be written, or writing failed (disk full).
+        OutputError: the target is an input, its folder cannot be written, or writing
+            failed (disk full).
     """
     protected = [*inputs, *(r.path for r in loaded.files)]
     refuse_input_overlap(target, protected)  # before any work: an input is never an output

@@ -100,6 +100,16 @@ def safe_text(value: Any) -> str:
     return fit_cell(text)
 
 
+def safe_comment(text: str) -> str:
+    """Return the text of a cell comment: characters XML forbids removed, cut at the cell limit.
+
+    A comment obeys the same 32,767-character limit as a cell (a 1 MB name quoted in a
+    finding made a longer one, issue 8), but no program reads it as a formula, so it gets
+    no apostrophe.
+    """
+    return fit_cell(_ILLEGAL_XML.sub("", text))
+
+
 def fit_cell(text: str) -> str:
     """Return text cut to Excel's cell limit (UTF-16 units), ending with a truncation note."""
     if len(text) <= MAX_CELL_CHARS // 2 or _utf16_units(text) <= MAX_CELL_CHARS:

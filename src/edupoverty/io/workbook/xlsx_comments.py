@@ -14,7 +14,7 @@ from typing import Final
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from edupoverty.io.workbook.annotate import COMMENT_AUTHOR, _comment_size
+from edupoverty.io.workbook.annotate import COMMENT_AUTHOR, _comment_size, comment_text
 from edupoverty.io.workbook.styles import COMMENT_COLOUR
 from edupoverty.io.workbook.xlsx_parts import MAIN_NS, attrs_of, escape, rich_text
 
@@ -62,7 +62,8 @@ def merge_notes(existing: str | None, marks: Mapping[tuple[int, int], Sequence[s
     for (row, col), lines in marks.items():
         if (row, col) in notes and notes[(row, col)].text:
             lines = [notes[(row, col)].text, *lines]
-        notes[(row, col)] = Note(row, col, "\n".join(lines), COMMENT_AUTHOR, *_comment_size(lines))
+        text = comment_text(lines)
+        notes[(row, col)] = Note(row, col, text, COMMENT_AUTHOR, *_comment_size(lines))
     return [notes[k] for k in sorted(notes)]
 
 

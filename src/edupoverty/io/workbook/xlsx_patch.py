@@ -124,8 +124,7 @@ def patch_xlsx(
     Raises:
         PatchDeclinedError: the package holds something the patcher does not rewrite; nothing
             was written and the openpyxl path should make the copy.
-        InputError: ``target`` is an input.
-        OutputError: the copy could not be written.
+        OutputError: ``target`` is an input, or the copy could not be written.
     """
     try:
         src = zipfile.ZipFile(source)

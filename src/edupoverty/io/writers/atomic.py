@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
-from edupoverty.core.errors import InputError, OutputError
+from edupoverty.core.errors import OutputError
 
 TEMP_MARK = ".edupov"
 """Part of every temp file's name: ``.findings.csv.edupov<pid>-<random>.tmp``."""
@@ -41,13 +41,16 @@ _DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 def refuse_input_overlap(target: Path, inputs: Iterable[Path]) -> None:
     """Raise when an output path would overwrite an input file.
 
+    The inputs are fine; it is the output that cannot be written, so the message starts
+    like the other output errors (``无法写入输出：``).
+
     Raises:
-        InputError: ``target`` is one of ``inputs``.
+        OutputError: ``target`` is one of ``inputs``.
     """
     resolved = target.resolve()
     for p in inputs:
         if Path(p).resolve() == resolved:
-            raise InputError.of("write.output_is_input", file=target.name)
+            raise OutputError.of("write.output_is_input", file=target.name)
 
 
 def write_error(target: Path, exc: OSError) -> OutputError:
@@ -169,8 +172,8 @@ def atomic_write(target: Path, inputs: Iterable[Path] = ()) -> Iterator[Path]:
         inputs: input files that must never be overwritten.
 
     Raises:
-        InputError: the target is an input.
-        OutputError: the folder cannot be written, or writing failed (disk full).
+        OutputError: the target is an input, the folder cannot be written, or writing
+            failed (disk full).
     """
     refuse_input_overlap(target, inputs)
     folder = target.parent
