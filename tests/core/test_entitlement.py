@@ -154,3 +154,14 @@ def test_entitled_enrolments_returns_typed_empty_frame_without_roster() -> None:
     """With no roster nobody is enrolled: an empty frame with every column."""
     frame = _entitled([_registry()], [], [_payment()])
     assert frame.empty and list(frame.columns) == list(ENTITLEMENT_COLUMNS)
+
+
+def test_entitled_enrolments_skips_roster_row_with_blank_status() -> None:
+    """A roster row whose 学籍状态 cell is blank is not active, and does not break the run."""
+    other = make_id("20140305", seq=77)
+    frame = _entitled(
+        [_registry()],
+        [_roster(), _roster(id=other, name="李娜", status=None)],
+        [_payment()],
+    )
+    assert frame["person_id"].tolist() == [PUPIL]

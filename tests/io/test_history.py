@@ -272,3 +272,26 @@ def test_run_scope_ignores_order_of_patterns_and_terms(tmp_path: Path) -> None:
     a = run_scope({"roster": [str(tmp_path / "b"), str(tmp_path / "a")]}, ["2025春", "2024秋"])
     b = run_scope({"roster": [str(tmp_path / "a"), str(tmp_path / "b")]}, ["2024秋", "2025春"])
     assert a == b != run_scope({"roster": [str(tmp_path / "a")]}, ["2024秋"])
+
+
+def test_use_wal_waits_while_another_process_holds_a_new_database(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A journal-mode change answered "database is locked" (a second cron job) is retried."""
+    import sqlite3
+
+    from edupoverty.io import history
+
+    class Busy:
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def execute(self, sql: str) -> None:
+            self.calls += 1
+            if self.calls < 3:
+                raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(history.time, "sleep", lambda _s: None)
+    db = Busy()
+    history._use_wal(db)  # type: ignore[arg-type]
+    assert db.calls == 3

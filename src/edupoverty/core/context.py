@@ -91,7 +91,8 @@ class RuleContext:
             C.ROW,
         ]
         # Choose the columns before the rows: a boolean filter copies every column.
-        active = r.loc[((r[C.STATUS] == ACTIVE) & r[C.PERSON_ID].notna()).to_numpy(bool), cols]
+        is_active = (r[C.STATUS] == ACTIVE).fillna(False) & r[C.PERSON_ID].notna()
+        active = r.loc[is_active.to_numpy(bool), cols]
         has_term = active[C.TERM].notna().to_numpy(bool)
         dated = active[has_term]
         undated = active[~has_term]

@@ -16,6 +16,7 @@ import dataclasses
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -440,7 +441,7 @@ def open_history(path: Path) -> History:
         raise InputError.of("history.db_unusable", file=str(path), detail=str(exc)) from exc
     try:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        db.execute("PRAGMA journal_mode = WAL")
+        _use_wal(db)
         db.execute("PRAGMA foreign_keys = ON")
         migrate(db)
     except sqlite3.DatabaseError as exc:
@@ -450,6 +451,27 @@ def open_history(path: Path) -> History:
         db.close()
         raise
     return History(db, path)
+
+
+WAL_ATTEMPTS = 600
+"""Tries at switching a new database to WAL, 50 ms apart (the busy timeout's 30 s)."""
+
+
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Switch the database to WAL, waiting while another process holds it.
+
+    Two cron jobs creating the same new database at once: SQLite answers the second
+    one's journal-mode change with "database is locked" at once, without its busy
+    handler, so the wait is here.
+    """
+    for attempt in range(WAL_ATTEMPTS):
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == WAL_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05)
 
 
 def migrate(db: sqlite3.Connection) -> int:
