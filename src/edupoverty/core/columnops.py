@@ -105,3 +105,49 @@ def codes_of(values: pd.Series) -> npt.NDArray[np.int64]:
         pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
     )
     return codes
+
+
+def _key_codes(
+    left: pd.DataFrame, right: pd.DataFrame, on: Sequence[str]
+) -> tuple[dict[str, npt.NDArray[np.int64]], dict[str, npt.NDArray[np.int64]]]:
+    """Return shared integer codes of the text key columns of two frames (missing: -1)."""
+    left_codes: dict[str, npt.NDArray[np.int64]] = {}
+    right_codes: dict[str, npt.NDArray[np.int64]] = {}
+    for i, column in enumerate(on):
+        both = pd.concat(
+            [left[column].astype("string[pyarrow]"), right[column].astype("string[pyarrow]")],
+            ignore_index=True,
+        )
+        codes = codes_of(both)
+        left_codes[f"_key{i}"] = codes[: len(left)]
+        right_codes[f"_key{i}"] = codes[len(left) :]
+    return left_codes, right_codes
+
+
+def merge_on_text(
+    left: pd.DataFrame, right: pd.DataFrame, on: Sequence[str], how: str = "inner"
+) -> pd.DataFrame:
+    """Return ``left.merge(right, on=on, how=how)`` for text keys, joined on integer codes.
+
+    pandas factorises Arrow text keys through Python objects (most of a 1M-row merge,
+    issue #7); the codes are shared by both sides, so equal texts join as before, and
+    missing keys join each other as pandas joins them. The key columns come from
+    ``left``. Only ``inner`` and ``left`` joins keep that meaning.
+    """
+    if how not in {"inner", "left"}:
+        raise ValueError(f"merge_on_text supports inner and left joins, not {how}")
+    left_codes, right_codes = _key_codes(left, right, on)
+    keys = list(left_codes)
+    merged = left.assign(**left_codes).merge(
+        right.drop(columns=list(on)).assign(**right_codes), on=keys, how=how
+    )
+    return merged.drop(columns=keys)
+
+
+def duplicated_on_text(frame: pd.DataFrame, columns: Sequence[str]) -> npt.NDArray[np.bool_]:
+    """Return ``frame.duplicated(columns)`` (keep first) computed on integer codes."""
+    if frame.empty:
+        return np.zeros(0, dtype=bool)
+    codes = pd.DataFrame({c: codes_of(frame[c].astype("string[pyarrow]")) for c in columns})
+    duplicated: npt.NDArray[np.bool_] = codes.duplicated().to_numpy(dtype=bool)
+    return duplicated

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from edupoverty.core import columns as C
-from edupoverty.core.columnops import location_order
+from edupoverty.core.columnops import duplicated_on_text, location_order, merge_on_text
 from edupoverty.core.models import SourceKind
 from edupoverty.core.normalise.terms import term_of_date, term_sort_key
 
@@ -106,9 +106,9 @@ class RuleContext:
     @cached_property
     def first_active(self) -> pd.DataFrame:
         """The first active roster row per (person_id, term): where stage and boarding come from."""
-        return self.active_enrolments.drop_duplicates(
-            [C.PERSON_ID, C.TERM], keep="first"
-        ).reset_index(drop=True)
+        active = self.active_enrolments
+        first = ~duplicated_on_text(active, [C.PERSON_ID, C.TERM])
+        return active[first].reset_index(drop=True)
 
     @cached_property
     def payments(self) -> pd.DataFrame:
@@ -175,11 +175,13 @@ class RuleContext:
         """
         if pairs.empty:
             return pd.Series(dtype=bool)
-        ok = self.person_categories.merge(self.program_categories, on=C.CATEGORY)[
+        ok = merge_on_text(self.person_categories, self.program_categories, [C.CATEGORY])[
             [C.PERSON_ID, C.PROGRAM]
-        ].drop_duplicates()
-        ok["_ok"] = True
-        merged = pairs[[C.PERSON_ID, C.PROGRAM]].merge(ok, on=[C.PERSON_ID, C.PROGRAM], how="left")
+        ]
+        ok = ok[~duplicated_on_text(ok, [C.PERSON_ID, C.PROGRAM])].assign(_ok=True)
+        merged = merge_on_text(
+            pairs[[C.PERSON_ID, C.PROGRAM]], ok, [C.PERSON_ID, C.PROGRAM], how="left"
+        )
         result = merged["_ok"].fillna(False).astype(bool).to_numpy()
         open_program = pairs[C.PROGRAM].isin(list(self.open_programs)).to_numpy()
         return pd.Series(result | open_program, index=pairs.index)

@@ -13,7 +13,12 @@ from typing import Final
 import pandas as pd
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
-from edupoverty.core.columnops import is_in, location_order
+from edupoverty.core.columnops import (
+    duplicated_on_text,
+    is_in,
+    location_order,
+    merge_on_text,
+)
 from edupoverty.core.context import RuleContext
 from edupoverty.core.normalise.terms import term_sort_key
 
@@ -69,7 +74,7 @@ def entitled_enrolments(ctx: RuleContext) -> pd.DataFrame:
         return _empty()
     enrolled = ctx.first_active[is_in(ctx.first_active[C.TERM], list(ctx.terms))]
     enrolled = enrolled.assign(**{C.STAGE: enrolled[C.STAGE].astype(_STRING)})
-    candidates = enrolled.merge(programs, on=C.STAGE, how="inner")
+    candidates = merge_on_text(enrolled, programs, [C.STAGE])
     if candidates.empty:
         return _empty()
     boarding_set = candidates[PROGRAM_BOARDING].notna()
@@ -80,11 +85,12 @@ def entitled_enrolments(ctx: RuleContext) -> pd.DataFrame:
     if candidates.empty:
         return _empty()
     candidates = candidates[ctx.category_eligible(candidates).to_numpy(dtype=bool)]
-    paid = ctx.payments[[C.PERSON_ID, C.TERM, GROUP]].drop_duplicates().assign(**{PAID: True})
-    out = candidates.merge(paid, on=[C.PERSON_ID, C.TERM, GROUP], how="left")
+    paid = ctx.payments[[C.PERSON_ID, C.TERM, GROUP]]
+    paid = paid[~duplicated_on_text(paid, list(paid.columns))].assign(**{PAID: True})
+    out = merge_on_text(candidates, paid, [C.PERSON_ID, C.TERM, GROUP], how="left")
     out[PAID] = out[PAID].fillna(False).astype(bool)
     standards = ctx.standards[[C.PROGRAM, C.TERM, STANDARD_CENTS]]
-    out = out.merge(standards, on=[C.PROGRAM, C.TERM], how="left")
+    out = merge_on_text(out, standards, [C.PROGRAM, C.TERM], how="left")
     out[STANDARD_CENTS] = out[STANDARD_CENTS].astype("Int64")
     return _in_order(out)[list(ENTITLEMENT_COLUMNS)].reset_index(drop=True)
 
