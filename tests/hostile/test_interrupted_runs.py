@@ -72,6 +72,12 @@ def previous_run(baseline: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Pat
     return out, db, before
 
 
+def changed_run(county: Path, out: Path, db: Path, stage: str) -> Run:
+    """Start a reconcile of the changed inputs into ``out`` that pauses at ``stage``."""
+    args = ["reconcile", "--config", str(county / "changed.toml"), "--out", str(out)]
+    return Run([*args, "--db", str(db), "-q"], pause=stage)
+
+
 def run_ids(db: Path) -> list[int]:
     """Return the ids of the runs recorded in a history database."""
     with open_history(db) as history:
@@ -97,19 +103,7 @@ def test_reconcile_interrupted_keeps_previous_outputs_and_leaves_no_temp_or_lock
 ) -> None:
     """A run on changed inputs stopped by SIGINT/SIGTERM exits 130/143 with a Chinese line; every output, the lock and the history are as before."""
     out, db, before = previous_run(baseline, tmp_path)
-    run = Run(
-        [
-            "reconcile",
-            "--config",
-            str(county / "changed.toml"),
-            "--out",
-            str(out),
-            "--db",
-            str(db),
-            "-q",
-        ],
-        pause=stage,
-    )
+    run = changed_run(county, out, db, stage)
     run.wait_paused(stage)
     pending = temp_files(out)
     if stage == "writing":  # findings.csv and the copies are in temp files, the workbook is not
@@ -131,19 +125,7 @@ def test_reconcile_killed_by_sigkill_keeps_outputs_and_next_run_cleans_up(
 ) -> None:
     """SIGKILL with every new output in a temp file changes no final file; the next run takes over the stale lock, removes the temp files and writes the new outputs."""
     out, db, before = previous_run(baseline, tmp_path)
-    run = Run(
-        [
-            "reconcile",
-            "--config",
-            str(county / "changed.toml"),
-            "--out",
-            str(out),
-            "--db",
-            str(db),
-            "-q",
-        ],
-        pause="committing",
-    )
+    run = changed_run(county, out, db, "committing")
     run.wait_paused("committing")
     run.proc.send_signal(signal.SIGKILL)
     assert run.finish() == -signal.SIGKILL
