@@ -224,3 +224,15 @@ def sort_by_location(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return frame
     return frame.iloc[location_order(frame)]
+
+
+def own_id_rows_in_order(rows: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows in location order, positions 0..n-1, without guardian-paid ledger rows.
+
+    A ledger row paid under a guardian's ID carries the pupil's ID but the guardian's
+    name and birth date: rules comparing a person's rows across sources leave it out.
+    One ordering and one copy of the rows, whatever their width (issue #7).
+    """
+    guardian = (rows[C.LINKED_VIA].astype("string").fillna("") == "guardian").to_numpy(bool)
+    order = location_order(rows)
+    return rows.iloc[order[~guardian[order]]].reset_index(drop=True)

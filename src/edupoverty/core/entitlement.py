@@ -121,7 +121,6 @@ def _in_order(frame: pd.DataFrame) -> pd.DataFrame:
     rank = {t: i for i, t in enumerate(sorted(terms.dropna().unique(), key=term_sort_key))}
     keys = pd.DataFrame(
         {
-            C.SOURCE: "roster",
             C.FILE: frame[C.FILE],
             C.SHEET: frame[C.SHEET],
             C.ROW: frame[C.ROW],

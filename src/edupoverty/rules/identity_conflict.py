@@ -12,8 +12,8 @@ from __future__ import annotations
 import pandas as pd
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
-from edupoverty.core.columnops import is_in, location_order
-from edupoverty.core.context import RuleContext, sort_by_location
+from edupoverty.core.columnops import is_in
+from edupoverty.core.context import RuleContext, own_id_rows_in_order, sort_by_location
 from edupoverty.core.findings import RuleSpec, location_refs, make_findings
 from edupoverty.core.models import Severity
 from edupoverty.core.normalise.ids import mask_id
@@ -48,9 +48,7 @@ def _own_id_rows(ctx: RuleContext) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(columns=_COLUMNS)
     rows = pd.concat(parts, ignore_index=True).reindex(columns=_COLUMNS)
-    guardian = (rows[C.LINKED_VIA].astype("string").fillna("") == "guardian").to_numpy(bool)
-    order = location_order(rows)
-    return rows.iloc[order[~guardian[order]]].reset_index(drop=True)
+    return own_id_rows_in_order(rows)
 
 
 def _joined(frame: pd.DataFrame, by: str, column: str, sep: str) -> pd.Series:

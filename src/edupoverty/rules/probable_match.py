@@ -26,8 +26,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
-from edupoverty.core.columnops import codes_of, is_in, location_order
-from edupoverty.core.context import RuleContext
+from edupoverty.core.columnops import codes_of, is_in
+from edupoverty.core.context import RuleContext, own_id_rows_in_order
 from edupoverty.core.findings import RuleSpec, location_refs, make_findings
 from edupoverty.core.models import Severity
 from edupoverty.core.normalise.ids import IdStatus, mask_id
@@ -79,9 +79,7 @@ def _rows(ctx: RuleContext) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(columns=[*_COLUMNS, *_KEYS, "_bd", "_value"])
     rows = pd.concat(parts, ignore_index=True).reindex(columns=_COLUMNS)
-    guardian = (rows[C.LINKED_VIA].astype("string").fillna("") == "guardian").to_numpy(bool)
-    order = location_order(rows)
-    rows = rows.iloc[order[~guardian[order]]].reset_index(drop=True)
+    rows = own_id_rows_in_order(rows)
     rows["_set"] = codes_of(
         rows[C.SOURCE].astype("string") + "\x1f" + rows[C.FILE].astype("string")
     )

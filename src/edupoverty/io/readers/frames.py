@@ -74,8 +74,6 @@ class SheetResult:
     notes: list[str] = field(default_factory=list)
     reader_issues: list[tuple[int, str]] = field(default_factory=list)
     """(position among the mapped rows, message id) of rows the reader found broken."""
-    path: str = ""
-    """Full path of the file, carried into every row's provenance."""
     mapped: pa.Table | None = None
     """The sheet's data rows after ``prepare_sheet``: Excel row numbers and recognised
     columns as stripped text; released once ``normalise_sheets`` has taken them."""
@@ -162,7 +160,6 @@ def prepare_sheet(
         pd.DataFrame(),
         empty_issues,
         notes=list(raw.notes),
-        path=str(raw.path),
         mapped=pa.table(columns),
     )
     if raw.row_issues:
