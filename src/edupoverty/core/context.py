@@ -11,10 +11,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from edupoverty.core import columns as C
-from edupoverty.core.columnops import duplicated_on_text, location_order, merge_on_text
+from edupoverty.core.columnops import (
+    arrow_text,
+    codes_of,
+    location_order,
+)
 from edupoverty.core.models import SourceKind
 from edupoverty.core.normalise.terms import term_of_date, term_sort_key
 
@@ -23,6 +31,30 @@ if TYPE_CHECKING:
 
 _STRING = pd.StringDtype("pyarrow")
 ACTIVE = "active"
+NO_CODE = -1
+"""The integer code of a missing or unknown value."""
+
+ROW_COLUMNS = [
+    C.SOURCE,
+    C.FILE,
+    C.SHEET,
+    C.ROW,
+    C.ID_STATUS,
+    C.ID_RAW,
+    C.STUDENT_NO,
+    C.PERSON_ID,
+    C.ID_PREFIX,
+    C.NAME,
+    C.NAME_KEY,
+    C.GENDER,
+    C.ID_GENDER,
+    C.BIRTH_DATE,
+    C.ID_BIRTH_DATE,
+    C.LINKED_VIA,
+    C.TERM,
+    C.PROGRAM,
+]
+"""Columns of ``own_rows``: what the rules comparing a person across sources read."""
 
 
 @dataclass
@@ -51,8 +83,8 @@ class RuleContext:
     @cached_property
     def roster_terms(self) -> tuple[str, ...]:
         """Every term a roster row without a term applies to: roster, ledger and review terms."""
-        named = set(self.roster[C.TERM].dropna().astype(str)) if not self.roster.empty else set()
-        paid = set(self.ledger[C.TERM].dropna().astype(str)) if not self.ledger.empty else set()
+        named = distinct_texts(self.roster[C.TERM]) if not self.roster.empty else set()
+        paid = distinct_texts(self.ledger[C.TERM]) if not self.ledger.empty else set()
         return tuple(sorted(named | paid | set(self.terms) | {self.as_of_term}, key=term_sort_key))
 
     @cached_property
@@ -107,7 +139,10 @@ class RuleContext:
     def first_active(self) -> pd.DataFrame:
         """The first active roster row per (person_id, term): where stage and boarding come from."""
         active = self.active_enrolments
-        first = ~duplicated_on_text(active, [C.PERSON_ID, C.TERM])
+        keys = pd.DataFrame(
+            {"p": self.person_codes(active[C.PERSON_ID]), "t": codes_of(active[C.TERM])}
+        )
+        first = ~keys.duplicated().to_numpy(dtype=bool)
         return active[first].reset_index(drop=True)
 
     @cached_property
@@ -175,16 +210,102 @@ class RuleContext:
         """
         if pairs.empty:
             return pd.Series(dtype=bool)
-        ok = merge_on_text(self.person_categories, self.program_categories, [C.CATEGORY])[
-            [C.PERSON_ID, C.PROGRAM]
+        person = self.person_codes(pairs[C.PERSON_ID])
+        program = self.program_codes(pairs[C.PROGRAM])
+        return pd.Series(self.eligibility_of(person, program), index=pairs.index)
+
+    def eligibility_of(
+        self, person: npt.NDArray[np.int64], program: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.bool_]:
+        """``category_eligible`` on codes: ``person_codes`` and ``program_codes``."""
+        eligible: npt.NDArray[np.bool_] = self._eligibility[person, program]
+        return eligible
+
+    @cached_property
+    def _eligibility(self) -> npt.NDArray[np.bool_]:
+        """A (person code, programme code) table of category eligibility.
+
+        The last row stands for a missing or unknown person (code -1) and admits only open
+        programmes; the last column stands for an unknown programme and admits nobody.
+        """
+        programs = self.policy.programs
+        table = np.zeros((len(self.known_persons) + 1, len(programs) + 1), dtype=bool)
+        pairs = self.person_categories
+        person = self.person_codes(pairs[C.PERSON_ID])
+        for column, program in enumerate(programs):
+            if not program.categories:
+                table[:, column] = True
+                continue
+            wanted = pc.is_in(
+                arrow_text(pairs[C.CATEGORY]), value_set=pa.array(list(program.categories))
+            )
+            hit = pc.fill_null(wanted, False).to_numpy(zero_copy_only=False)
+            table[person[hit & (person != NO_CODE)], column] = True
+        table[-1, : len(programs)] = [not p.categories for p in programs]
+        return table
+
+    @cached_property
+    def known_persons(self) -> pa.Array:
+        """Every distinct person_id of the three sources: what person codes index."""
+        parts = [
+            pc.unique(arrow_text(frame[C.PERSON_ID]))
+            for frame in (self.registry, self.roster, self.ledger)
+            if not frame.empty
         ]
-        ok = ok[~duplicated_on_text(ok, [C.PERSON_ID, C.PROGRAM])].assign(_ok=True)
-        merged = merge_on_text(
-            pairs[[C.PERSON_ID, C.PROGRAM]], ok, [C.PERSON_ID, C.PROGRAM], how="left"
+        if not parts:
+            return pa.array([], pa.large_string())
+        everyone = pc.unique(pa.chunked_array([p.cast(pa.large_string()) for p in parts]))
+        return pc.drop_null(everyone)
+
+    def person_codes(self, ids: pd.Series) -> npt.NDArray[np.int64]:
+        """Return each person_id's code: its position in ``known_persons`` (missing: -1).
+
+        Joining and grouping on these integers instead of the ID text keeps large merges
+        off pandas' slow path for Arrow strings (issue #7).
+        """
+        found = pc.index_in(arrow_text(ids), value_set=self.known_persons)
+        codes: npt.NDArray[np.int64] = (
+            pc.fill_null(found, NO_CODE).to_numpy(zero_copy_only=False).astype(np.int64)
         )
-        result = merged["_ok"].fillna(False).astype(bool).to_numpy()
-        open_program = pairs[C.PROGRAM].isin(list(self.open_programs)).to_numpy()
-        return pd.Series(result | open_program, index=pairs.index)
+        return codes
+
+    def program_codes(self, programs: pd.Series) -> npt.NDArray[np.int64]:
+        """Return each programme's position in the policy (unknown or missing: the count)."""
+        codes = [p.code for p in self.policy.programs]
+        found = pc.index_in(arrow_text(programs), value_set=pa.array(codes, pa.large_string()))
+        positions: npt.NDArray[np.int64] = (
+            pc.fill_null(found, len(codes)).to_numpy(zero_copy_only=False).astype(np.int64)
+        )
+        return positions
+
+    @cached_property
+    def own_rows(self) -> pd.DataFrame:
+        """Every row of the three sources that carries its own ID, in location order.
+
+        ``ROW_COLUMNS`` (absent columns are missing), positions 0..n-1, plus integer codes
+        ``_person`` (``person_codes``) and ``_name`` (the name key's). A ledger row paid
+        under a guardian's ID carries the pupil's ID but the guardian's name and birth
+        date: rules comparing a person's rows across sources leave it out. Built once for
+        the rules that compare every row (issue #7).
+        """
+        frames = [f for f in (self.registry, self.roster, self.ledger) if not f.empty]
+        if not frames:
+            empty = pd.DataFrame(columns=ROW_COLUMNS)
+            return empty.assign(_person=pd.Series(dtype="int64"), _name=pd.Series(dtype="int64"))
+        # Leave out guardian-paid rows before the concat: Arrow columns concatenate
+        # without a copy, while a filter afterwards would copy every column (issue #7).
+        parts = []
+        for frame in frames:
+            columns = frame[[c for c in ROW_COLUMNS if c in frame]]
+            own = _own_id(frame)
+            parts.append(columns if own.all() else columns[own])
+        rows = pd.concat(parts, ignore_index=True).reindex(columns=ROW_COLUMNS)
+        order = location_order(rows)
+        if not _is_identity(order):
+            rows = rows.iloc[order].reset_index(drop=True)
+        return rows.assign(
+            _person=self.person_codes(rows[C.PERSON_ID]), _name=codes_of(rows[C.NAME_KEY])
+        )
 
     @cached_property
     def standards(self) -> pd.DataFrame:
@@ -193,7 +314,7 @@ class RuleContext:
         Columns: program, term, standard_cents (the first allowed amount), allowed (tuple of fen).
         """
         terms = (
-            set(self.terms) | set(self.ledger[C.TERM].dropna().astype(str))
+            set(self.terms) | distinct_texts(self.ledger[C.TERM])
             if not self.ledger.empty
             else set(self.terms)
         )
@@ -223,16 +344,26 @@ def sort_by_location(frame: pd.DataFrame) -> pd.DataFrame:
     """Return rows in (source, file, sheet, row) order: the order "first"/"last" refer to."""
     if frame.empty:
         return frame
-    return frame.iloc[location_order(frame)]
+    order = location_order(frame)
+    if _is_identity(order):
+        # Rows usually arrive in location order: skip the copy of every column.
+        return frame.copy(deep=False)
+    return frame.iloc[order]
 
 
-def own_id_rows_in_order(rows: pd.DataFrame) -> pd.DataFrame:
-    """Return the rows in location order, positions 0..n-1, without guardian-paid ledger rows.
+def _is_identity(order: npt.NDArray[np.int64]) -> bool:
+    """Return True when ``order`` is 0, 1, …, n-1."""
+    return bool((order == np.arange(len(order))).all())
 
-    A ledger row paid under a guardian's ID carries the pupil's ID but the guardian's
-    name and birth date: rules comparing a person's rows across sources leave it out.
-    One ordering and one copy of the rows, whatever their width (issue #7).
-    """
-    guardian = (rows[C.LINKED_VIA].astype("string").fillna("") == "guardian").to_numpy(bool)
-    order = location_order(rows)
-    return rows.iloc[order[~guardian[order]]].reset_index(drop=True)
+
+def _own_id(frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """Return False for ledger rows paid under a guardian's ID, True for the others."""
+    if C.LINKED_VIA not in frame:
+        return np.ones(len(frame), dtype=bool)
+    guardian = (frame[C.LINKED_VIA].astype("string").fillna("") == "guardian").to_numpy(bool)
+    return ~guardian
+
+
+def distinct_texts(values: pd.Series) -> set[str]:
+    """Return the distinct non-missing texts of a column (one Arrow pass, no Python loop)."""
+    return {str(v) for v in pc.unique(pc.drop_null(arrow_text(values))).to_pylist()}

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pandas as pd
 
 from edupoverty.core import columns as C
-from edupoverty.core.context import RuleContext
+from edupoverty.core.context import RuleContext, distinct_texts
 from edupoverty.core.findings import FINDING_COLUMNS, RuleSpec, empty_findings
 from edupoverty.core.linking import link_guardian_payments, match_programs
 from edupoverty.core.models import SOURCE_KINDS, SourceKind
@@ -91,7 +91,7 @@ def review_terms(ledger: pd.DataFrame, given: Sequence[str]) -> tuple[str, ...]:
     """Return the terms under review: those given, else every term found in the ledgers."""
     if given:
         return tuple(sorted(set(given), key=term_sort_key))
-    found = set(ledger[C.TERM].dropna().astype(str)) if not ledger.empty else set()
+    found = distinct_texts(ledger[C.TERM]) if not ledger.empty else set()
     return tuple(sorted(found, key=term_sort_key))
 
 

@@ -10,15 +10,14 @@ from __future__ import annotations
 from enum import Enum
 from typing import Final
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
-from edupoverty.core.columnops import (
-    duplicated_on_text,
-    is_in,
-    location_order,
-    merge_on_text,
-)
+from edupoverty.core.columnops import arrow_text, is_in, location_order
 from edupoverty.core.context import RuleContext
 from edupoverty.core.normalise.terms import term_sort_key
 
@@ -73,26 +72,118 @@ def entitled_enrolments(ctx: RuleContext) -> pd.DataFrame:
     if programs.empty or not ctx.terms or ctx.roster.empty:
         return _empty()
     enrolled = ctx.first_active[is_in(ctx.first_active[C.TERM], list(ctx.terms))]
-    enrolled = enrolled.assign(**{C.STAGE: enrolled[C.STAGE].astype(_STRING)})
-    candidates = merge_on_text(enrolled, programs, [C.STAGE])
-    if candidates.empty:
-        return _empty()
-    boarding_set = candidates[PROGRAM_BOARDING].notna()
-    boarding_ok = (candidates[C.BOARDING].astype("boolean") == candidates[PROGRAM_BOARDING]).fillna(
-        False
+    enrolled_at, program_at = _stage_pairs(enrolled, programs)
+    boarding = enrolled[C.BOARDING].astype("boolean").to_numpy(dtype=float, na_value=np.nan)
+    wanted = programs[PROGRAM_BOARDING].to_numpy(dtype=float, na_value=np.nan)
+    # An unknown boarding (NaN) equals nothing, so it fails every boarding condition.
+    fits = np.isnan(wanted[program_at]) | (boarding[enrolled_at] == wanted[program_at])
+    enrolled_at, program_at = enrolled_at[fits], program_at[fits]
+    person = ctx.person_codes(enrolled[C.PERSON_ID])[enrolled_at]
+    eligible = ctx.eligibility_of(person, programs["_policy_code"].to_numpy()[program_at])
+    enrolled_at, program_at, person = (
+        enrolled_at[eligible],
+        program_at[eligible],
+        person[eligible],
     )
-    candidates = candidates[~boarding_set | boarding_ok].reset_index(drop=True)
-    if candidates.empty:
+    if len(enrolled_at) == 0:
         return _empty()
-    candidates = candidates[ctx.category_eligible(candidates).to_numpy(dtype=bool)]
-    paid = ctx.payments[[C.PERSON_ID, C.TERM, GROUP]]
-    paid = paid[~duplicated_on_text(paid, list(paid.columns))].assign(**{PAID: True})
-    out = merge_on_text(candidates, paid, [C.PERSON_ID, C.TERM, GROUP], how="left")
-    out[PAID] = out[PAID].fillna(False).astype(bool)
-    standards = ctx.standards[[C.PROGRAM, C.TERM, STANDARD_CENTS]]
-    out = merge_on_text(out, standards, [C.PROGRAM, C.TERM], how="left")
-    out[STANDARD_CENTS] = out[STANDARD_CENTS].astype("Int64")
+    terms = pa.array(sorted(set(ctx.terms), key=term_sort_key), pa.large_string())
+    term = _codes_among(enrolled[C.TERM], terms)[enrolled_at]
+    group = programs["_group_code"].to_numpy()[program_at]
+    out = enrolled.iloc[enrolled_at][
+        [
+            C.PERSON_ID,
+            C.NAME,
+            C.TERM,
+            C.SCHOOL,
+            C.STAGE,
+            C.BOARDING,
+            C.SOURCE,
+            C.FILE,
+            C.SHEET,
+            C.ROW,
+        ]
+    ].reset_index(drop=True)
+    chosen = programs.iloc[program_at].reset_index(drop=True)
+    out[C.STAGE] = out[C.STAGE].astype(_STRING)
+    out[C.PROGRAM] = chosen[C.PROGRAM]
+    out[GROUP] = chosen[GROUP]
+    out["_order"] = chosen["_order"]
+    out[PAID] = _paid(ctx, person, term, group, terms, programs)
+    standard = _standard_table(ctx, programs, terms)
+    out[STANDARD_CENTS] = pd.array(
+        standard[programs["_policy_code"].to_numpy()[program_at], term], dtype="Int64"
+    )
     return _in_order(out)[list(ENTITLEMENT_COLUMNS)].reset_index(drop=True)
+
+
+def _stage_pairs(
+    enrolled: pd.DataFrame, programs: pd.DataFrame
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Return (enrolment position, programme row) pairs whose stages are equal."""
+    stages = pa.array(programs[C.STAGE].tolist(), pa.large_string())
+    stage = _codes_among(enrolled[C.STAGE], stages)
+    enrolled_parts, program_parts = [], []
+    for row, code in enumerate(_codes_among(programs[C.STAGE], stages)):
+        at = np.flatnonzero(stage == code)
+        enrolled_parts.append(at)
+        program_parts.append(np.full(len(at), row, dtype=np.int64))
+    return np.concatenate(enrolled_parts), np.concatenate(program_parts)
+
+
+def _codes_among(values: pd.Series, dictionary: pa.Array) -> npt.NDArray[np.int64]:
+    """Return each value's position in ``dictionary`` (missing or absent: -1)."""
+    found = pc.index_in(arrow_text(values), value_set=dictionary)
+    codes: npt.NDArray[np.int64] = (
+        pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    )
+    return codes
+
+
+def _paid(
+    ctx: RuleContext,
+    person: npt.NDArray[np.int64],
+    term: npt.NDArray[np.int64],
+    group: npt.NDArray[np.int64],
+    terms: pa.Array,
+    programs: pd.DataFrame,
+) -> npt.NDArray[np.bool_]:
+    """Return True where the person has a linked payment in the group for the term."""
+    pay = ctx.payments
+    groups = _group_dictionary(programs)
+    pay_person = ctx.person_codes(pay[C.PERSON_ID])
+    pay_term = _codes_among(pay[C.TERM], terms)
+    pay_group = _codes_among(pay[GROUP], groups)
+    usable = (pay_person >= 0) & (pay_term >= 0) & (pay_group >= 0)
+    width_term, width_group = len(terms), len(groups)
+
+    def packed(
+        p: npt.NDArray[np.int64], t: npt.NDArray[np.int64], g: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.int64]:
+        return (p * width_term + t) * width_group + g
+
+    paid_keys = np.unique(packed(pay_person[usable], pay_term[usable], pay_group[usable]))
+    return np.isin(packed(person, term, group), paid_keys)
+
+
+def _standard_table(
+    ctx: RuleContext, programs: pd.DataFrame, terms: pa.Array
+) -> npt.NDArray[np.float64]:
+    """Return the first allowed amount in fen per (policy programme, term); NaN when none."""
+    table = np.full((len(ctx.policy.programs) + 1, len(terms)), np.nan)
+    standards = ctx.standards
+    program = ctx.program_codes(standards[C.PROGRAM])
+    term = _codes_among(standards[C.TERM], terms)
+    known = term >= 0
+    table[program[known], term[known]] = standards[STANDARD_CENTS].to_numpy(
+        dtype=float, na_value=np.nan
+    )[known]
+    return table
+
+
+def _group_dictionary(programs: pd.DataFrame) -> pa.Array:
+    """Return the distinct groups of the entitled programmes."""
+    return pa.array(list(dict.fromkeys(programs[GROUP].tolist())), pa.large_string())
 
 
 def _entitled_programs(ctx: RuleContext) -> pd.DataFrame:
@@ -107,6 +198,8 @@ def _entitled_programs(ctx: RuleContext) -> pd.DataFrame:
     for column in (C.PROGRAM, GROUP, C.STAGE):
         frame[column] = frame[column].astype(_STRING)
     frame[PROGRAM_BOARDING] = frame[PROGRAM_BOARDING].astype("boolean")
+    frame["_policy_code"] = frame["_order"].astype("int64")
+    frame["_group_code"] = _codes_among(frame[GROUP], _group_dictionary(frame))
     return frame
 
 

@@ -12,9 +12,11 @@ column is identified by its file (one 学籍 export per school).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
+from edupoverty.core.columnops import codes_of
 from edupoverty.core.context import RuleContext
 from edupoverty.core.findings import RuleSpec, location_refs, make_findings
 from edupoverty.core.models import Severity
@@ -34,17 +36,31 @@ def detect(ctx: RuleContext) -> pd.DataFrame:
     active = ctx.active_enrolments
     if active.empty:
         return make_findings(RULE, active)
-    school_shown = active[C.SCHOOL].astype("string").fillna(active[C.FILE].astype("string"))
     school_key = name_keys(active[C.SCHOOL]).fillna("file:" + active[C.FILE].astype("string"))
-    active = active.assign(_school=school_key, _shown=school_shown)
-    per_school = active.drop_duplicates([*_KEY, "_school"])
-    per_school = per_school[per_school.duplicated(_KEY, keep=False)]
-    if per_school.empty:
-        return make_findings(RULE, per_school)
+    # Deduplicate and group on integer codes; only the persons flagged are copied out.
+    codes = pd.DataFrame(
+        {
+            "_p": ctx.person_codes(active[C.PERSON_ID]),
+            "_t": codes_of(active[C.TERM]),
+            "_s": codes_of(school_key),
+        }
+    )
+    first_at_school = ~codes.duplicated().to_numpy(dtype=bool)
+    schools_seen = codes[first_at_school]
+    two_schools = schools_seen.duplicated(["_p", "_t"], keep=False).to_numpy(dtype=bool)
+    if not two_schools.any():
+        return make_findings(RULE, active.iloc[0:0])
+    pair = codes["_p"].to_numpy() * (int(codes["_t"].max()) + 2) + codes["_t"].to_numpy()
+    involved_pairs = pair[first_at_school][two_schools]
+    involved = active[np.isin(pair, involved_pairs)].assign(
+        _school=school_key[np.isin(pair, involved_pairs)],
+        _shown=active[C.SCHOOL].astype("string").fillna(active[C.FILE].astype("string")),
+    )
+    per_school = involved.drop_duplicates([*_KEY, "_school"])
     located = per_school[per_school.groupby(_KEY, sort=False).cumcount() == 1].copy()
     located["_ref"] = location_refs(located)
 
-    involved = active.merge(located[[*_KEY, "_ref"]], on=_KEY)
+    involved = involved.merge(located[[*_KEY, "_ref"]], on=_KEY)
     involved = involved[location_refs(involved) != involved["_ref"]]
     related = (
         involved.assign(_other=location_refs(involved))

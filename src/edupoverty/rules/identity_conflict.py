@@ -9,46 +9,19 @@ row whose gender or birth-date column contradicts the ID is. One finding per per
 
 from __future__ import annotations
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
-from edupoverty.core.columnops import is_in
-from edupoverty.core.context import RuleContext, own_id_rows_in_order, sort_by_location
+from edupoverty.core.context import NO_CODE, RuleContext, sort_by_location
 from edupoverty.core.findings import RuleSpec, location_refs, make_findings
 from edupoverty.core.models import Severity
 from edupoverty.core.normalise.ids import mask_id
 
 RULE = RuleSpec(code="IDENTITY_CONFLICT", severity=Severity.MEDIUM, needs=frozenset())
 
-_COLUMNS = [
-    C.SOURCE,
-    C.FILE,
-    C.SHEET,
-    C.ROW,
-    C.PERSON_ID,
-    C.NAME,
-    C.NAME_KEY,
-    C.GENDER,
-    C.ID_GENDER,
-    C.BIRTH_DATE,
-    C.ID_BIRTH_DATE,
-    C.LINKED_VIA,
-]
 _LOCATED = [C.SOURCE, C.FILE, C.SHEET, C.ROW, C.PERSON_ID, C.NAME]
-
-
-def _own_id_rows(ctx: RuleContext) -> pd.DataFrame:
-    """Return every row with a valid ID of its own, in location order, positions 0..n-1."""
-    parts = [
-        frame.loc[frame[C.PERSON_ID].notna(), [c for c in _COLUMNS if c in frame]]
-        for frame in (ctx.registry, ctx.roster, ctx.ledger)
-        if not frame.empty
-    ]
-    parts = [p for p in parts if not p.empty]
-    if not parts:
-        return pd.DataFrame(columns=_COLUMNS)
-    rows = pd.concat(parts, ignore_index=True).reindex(columns=_COLUMNS)
-    return own_id_rows_in_order(rows)
 
 
 def _joined(frame: pd.DataFrame, by: str, column: str, sep: str) -> pd.Series:
@@ -62,21 +35,32 @@ def _name_conflicts(rows: pd.DataFrame) -> pd.DataFrame:
     The located row is the first one whose key differs from the person's most frequent
     key (ties: the key of the person's first row); ``related`` lists the rows under the
     other keys and ``names`` the names as written, in order of first appearance.
+    Persons and keys are grouped by their integer codes; only the conflicted persons'
+    rows are copied out (issue #7).
     """
-    named = rows[rows[C.NAME_KEY].notna()]
+    person = rows["_person"].to_numpy()
+    key = rows["_name"].to_numpy()
+    positions = np.flatnonzero((person != NO_CODE) & (key != NO_CODE))
+    codes = pd.DataFrame({"_p": person[positions], "_k": key[positions], "_pos": positions})
     keys = (
-        named.reset_index(names="_pos")
-        .groupby([C.PERSON_ID, C.NAME_KEY], sort=False)
+        codes.groupby(["_p", "_k"], sort=False)
         .agg(_n=("_pos", "size"), _first=("_pos", "min"))
         .reset_index()
     )
-    conflicted = keys[keys.duplicated(C.PERSON_ID, keep=False)].sort_values(
-        [C.PERSON_ID, "_n", "_first"], ascending=[True, False, True], kind="stable"
-    )
+    conflicted = keys[keys["_p"].duplicated(keep=False)]
     if conflicted.empty:
         return pd.DataFrame(columns=[*_LOCATED, "related"])
+    first_rows = rows.iloc[conflicted["_first"].to_numpy()]
+    conflicted = conflicted.assign(
+        **{
+            C.PERSON_ID: first_rows[C.PERSON_ID].to_numpy(),
+            C.NAME_KEY: first_rows[C.NAME_KEY].to_numpy(),
+        }
+    ).sort_values([C.PERSON_ID, "_n", "_first"], ascending=[True, False, True], kind="stable")
+    involved = np.zeros(int(person.max()) + 1, dtype=bool)
+    involved[conflicted["_p"].to_numpy()] = True
+    members = rows.iloc[positions[involved[person[positions]]]]
     mode = conflicted.drop_duplicates(C.PERSON_ID).set_index(C.PERSON_ID)
-    members = named[is_in(named[C.PERSON_ID], mode.index)]
     mode_key = members[C.PERSON_ID].map(mode[C.NAME_KEY])
     located = members[members[C.NAME_KEY] != mode_key].drop_duplicates(C.PERSON_ID)
     loc_key = members[C.PERSON_ID].map(located.set_index(C.PERSON_ID)[C.NAME_KEY])
@@ -95,8 +79,13 @@ def _name_conflicts(rows: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _field_conflicts(rows: pd.DataFrame) -> pd.DataFrame:
-    """Return the first row per person whose gender or birth-date column contradicts its ID."""
+def _field_conflicts(rows: pd.DataFrame, skip: npt.NDArray[np.bool_]) -> pd.DataFrame:
+    """Return the first row per person whose gender or birth-date column contradicts its ID.
+
+    Args:
+        rows: ``own_rows``.
+        skip: per row, True for rows left out (no person, or a person already flagged).
+    """
     gender_off = (
         rows[C.GENDER].notna() & rows[C.ID_GENDER].notna() & (rows[C.GENDER] != rows[C.ID_GENDER])
     )
@@ -105,7 +94,8 @@ def _field_conflicts(rows: pd.DataFrame) -> pd.DataFrame:
     birth_off = birth.notna() & id_birth.notna() & (birth != id_birth)
     gender_off = gender_off.fillna(False).astype(bool)
     birth_off = birth_off.fillna(False).astype(bool)
-    bad = rows.assign(_g=gender_off, _b=birth_off)[gender_off | birth_off]
+    flagged = (gender_off | birth_off).to_numpy(dtype=bool) & ~skip
+    bad = rows[flagged].assign(_g=gender_off[flagged], _b=birth_off[flagged])
     if bad.empty:
         return pd.DataFrame(columns=[*_LOCATED, "related"])
     located = bad.drop_duplicates(C.PERSON_ID)
@@ -131,11 +121,14 @@ def detect(ctx: RuleContext) -> pd.DataFrame:
     Reads ``person_id, name, name_key, gender, id_gender, birth_date, id_birth_date`` of
     every source and the ledger's ``linked_via``.
     """
-    rows = _own_id_rows(ctx)
-    if rows.empty:
-        return make_findings(RULE, rows)
+    rows = ctx.own_rows
+    person = rows["_person"].to_numpy()
+    if not (person != NO_CODE).any():
+        return make_findings(RULE, rows.iloc[0:0])
     by_name = _name_conflicts(rows)
-    by_field = _field_conflicts(rows[~is_in(rows[C.PERSON_ID], by_name[C.PERSON_ID])])
+    named = np.zeros(int(person.max()) + 2, dtype=bool)
+    named[ctx.person_codes(by_name[C.PERSON_ID])] = True
+    by_field = _field_conflicts(rows, skip=named[person] | (person == NO_CODE))
     located = pd.concat(
         [p for p in (by_name, by_field) if not p.empty] or [by_name], ignore_index=True
     )

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
-from edupoverty.core.columnops import is_in
+from edupoverty.core.columnops import codes_across
 from edupoverty.core.context import ACTIVE, RuleContext, sort_by_location
 from edupoverty.core.findings import RuleSpec, location_refs, make_findings
 from edupoverty.core.models import Severity
@@ -40,18 +40,30 @@ def detect(ctx: RuleContext) -> pd.DataFrame:
     pay = ctx.payments.reset_index(drop=True)
     if pay.empty:
         return make_findings(RULE, pay)
-    roster = ctx.roster[ctx.roster[C.PERSON_ID].notna()]
-    active_pairs = ctx.active_enrolments[_KEY].drop_duplicates().assign(_active=True)
+    roster = ctx.roster
+    active = ctx.active_enrolments
+    # Join (person, term) on integer codes, not text (issue #7).
+    pay_term, active_term = codes_across(pay[C.TERM], active[C.TERM])
+    width = int(max(pay_term.max(initial=0), active_term.max(initial=0))) + 2
+    pay_person = ctx.person_codes(pay[C.PERSON_ID])
+    active_pairs = ctx.person_codes(active[C.PERSON_ID]) * width + active_term
+    roster_person = ctx.person_codes(roster[C.PERSON_ID])
+    status = roster[C.STATUS]
     # An undated active row applies to every term, including ledger terms outside the
     # review window that ``active_enrolments`` does not expand to.
-    always_active = roster.loc[(roster[C.STATUS] == ACTIVE) & roster[C.TERM].isna(), C.PERSON_ID]
-    pay = pay.merge(active_pairs, on=_KEY, how="left")
-    is_active = pay["_active"].fillna(False).astype(bool) | is_in(pay[C.PERSON_ID], always_active)
-    located = pay[~is_active].drop(columns=["_active"])
+    undated_active = ((status == ACTIVE) & roster[C.TERM].isna()).fillna(False).to_numpy(bool)
+    always_active = roster_person[undated_active & (roster_person >= 0)]
+    is_active = np.isin(pay_person * width + pay_term, active_pairs) | np.isin(
+        pay_person, always_active
+    )
+    located = pay[~is_active]
     if located.empty:
         return make_findings(RULE, located)
+    flagged = np.isin(roster_person, pay_person[~is_active])
+    not_active = (status != ACTIVE).fillna(False).to_numpy(bool)
+    candidates = roster[flagged & not_active & (roster_person >= 0)]
 
-    inactive = _inactive_rows(roster, located)
+    inactive = _inactive_rows(candidates, located)
     keys = pd.MultiIndex.from_frame(located[_KEY])
     grouped = inactive.groupby(_KEY, sort=False)
     first = grouped.first()
@@ -85,13 +97,13 @@ def detect(ctx: RuleContext) -> pd.DataFrame:
     )
 
 
-def _inactive_rows(roster: pd.DataFrame, located: pd.DataFrame) -> pd.DataFrame:
+def _inactive_rows(rows: pd.DataFrame, located: pd.DataFrame) -> pd.DataFrame:
     """Return the non-active roster rows of the flagged persons, one per (person, term) they cover.
 
-    A non-active row without a term is taken to cover each flagged term of its person.
+    ``rows`` are the flagged persons' non-active roster rows. A non-active row without a
+    term is taken to cover each flagged term of its person.
     Columns: person_id, term, status_raw, _school, _ref; in file/sheet/row order.
     """
-    rows = roster[is_in(roster[C.PERSON_ID], located[C.PERSON_ID]) & (roster[C.STATUS] != ACTIVE)]
     rows = sort_by_location(rows)
     rows = rows.assign(
         _ref=location_refs(rows) if not rows.empty else pd.Series(dtype="string"),

@@ -26,8 +26,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
-from edupoverty.core.columnops import codes_of, is_in
-from edupoverty.core.context import RuleContext, own_id_rows_in_order
+from edupoverty.core.columnops import codes_of, is_in, text_ranks
+from edupoverty.core.context import RuleContext
 from edupoverty.core.findings import RuleSpec, location_refs, make_findings
 from edupoverty.core.models import Severity
 from edupoverty.core.normalise.ids import IdStatus, mask_id
@@ -35,24 +35,6 @@ from edupoverty.core.normalise.names import pinyin_keys
 
 RULE = RuleSpec(code="PROBABLE_MATCH", severity=Severity.LOW, needs=frozenset())
 
-_COLUMNS = [
-    C.SOURCE,
-    C.FILE,
-    C.SHEET,
-    C.ROW,
-    C.ID_STATUS,
-    C.ID_RAW,
-    C.STUDENT_NO,
-    C.PERSON_ID,
-    C.ID_PREFIX,
-    C.NAME,
-    C.NAME_KEY,
-    C.BIRTH_DATE,
-    C.ID_BIRTH_DATE,
-    C.LINKED_VIA,
-    C.TERM,
-    C.PROGRAM,
-]
 _BROKEN = (IdStatus.INVALID, IdStatus.MANGLED, IdStatus.MISSING, IdStatus.STUDENT_NO)
 _PREFIX_COMPARED = 14
 """Surviving digits compared for a mangled ID: Excel rounds the 15th."""
@@ -63,7 +45,7 @@ _NO_DAY = np.iinfo(np.int64).min
 
 
 def _rows(ctx: RuleContext) -> pd.DataFrame:
-    """Return every row of the three sources, in location order, positions 0..n-1.
+    """Return ``ctx.own_rows`` with what blocking needs, positions 0..n-1.
 
     Adds ``_bd`` (birth date: the column, else the ID's) and ``_value`` (the ID text as
     written), and integer keys for blocking: ``_set`` (the row-set: source and file),
@@ -71,24 +53,17 @@ def _rows(ctx: RuleContext) -> pd.DataFrame:
     blocking joins on integers, not text (issue #7). Rows paid under a guardian's ID carry
     the pupil's ID but the guardian's birth date, so they take no part.
     """
-    parts = [
-        frame[[c for c in _COLUMNS if c in frame]]
-        for frame in (ctx.registry, ctx.roster, ctx.ledger)
-        if not frame.empty
-    ]
-    if not parts:
-        return pd.DataFrame(columns=[*_COLUMNS, *_KEYS, "_bd", "_value"])
-    rows = pd.concat(parts, ignore_index=True).reindex(columns=_COLUMNS)
-    rows = own_id_rows_in_order(rows)
-    rows["_set"] = codes_of(
-        rows[C.SOURCE].astype("string") + "\x1f" + rows[C.FILE].astype("string")
+    rows = ctx.own_rows
+    files = text_ranks(rows[C.FILE])
+    rows = rows.assign(
+        _set=text_ranks(rows[C.SOURCE]) * (int(files.max(initial=0)) + 1) + files,
+        _bd=pd.to_datetime(rows[C.BIRTH_DATE]).fillna(pd.to_datetime(rows[C.ID_BIRTH_DATE])),
+        _nk=rows["_name"],
+        _len=rows[C.NAME_KEY].str.len().fillna(0).astype("int64").to_numpy(),
+        _value=rows[C.ID_RAW].astype("string").fillna(rows[C.STUDENT_NO].astype("string")),
     )
-    rows["_bd"] = pd.to_datetime(rows[C.BIRTH_DATE]).fillna(pd.to_datetime(rows[C.ID_BIRTH_DATE]))
     days = rows["_bd"].to_numpy(dtype="datetime64[D]").astype(np.int64)
     rows["_day"] = np.where(rows["_bd"].isna().to_numpy(), _NO_DAY, days)
-    rows["_nk"] = codes_of(rows[C.NAME_KEY])
-    rows["_len"] = rows[C.NAME_KEY].str.len().fillna(0).astype("int64").to_numpy()
-    rows["_value"] = rows[C.ID_RAW].astype("string").fillna(rows[C.STUDENT_NO].astype("string"))
     return rows
 
 
@@ -188,12 +163,14 @@ def _one_typo(stray_ids: pd.Series, anchor_ids: pd.Series) -> pd.Series:
 def _near_id_pairs(rows: pd.DataFrame, anchors: npt.NDArray[np.intp]) -> pd.DataFrame:
     """Return pairs of (b) strays: a valid ID in one source only, one typo from the anchor's."""
     valid = (rows[C.ID_STATUS] == IdStatus.VALID).fillna(False).to_numpy(bool)
-    person = codes_of(rows[C.PERSON_ID])
-    source = codes_of(rows[C.SOURCE])
+    person = rows["_person"].to_numpy()
+    source = text_ranks(rows[C.SOURCE])
     known = valid & (person >= 0)
-    # Sources per person: count the distinct (person, source) pairs of each person.
-    seen = np.unique(person[known] * 4 + source[known])
-    sources = np.bincount(seen // 4, minlength=int(person.max()) + 1 if len(person) else 0)
+    # Sources per person: mark each (person, source) pair seen, then count per person.
+    width = int(source.max(initial=0)) + 1
+    seen = np.zeros((int(person.max(initial=0)) + 1) * width, dtype=bool)
+    seen[person[known] * width + source[known]] = True
+    sources = seen.reshape(-1, width).sum(axis=1)
     lonely = known & (sources[np.maximum(person, 0)] == 1)
     candidates = np.flatnonzero(lonely & _has_block(rows))
     pairs = _pairs(rows[_KEYS], candidates, anchors, ["_nk", "_day"])

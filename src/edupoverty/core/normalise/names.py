@@ -37,8 +37,23 @@ def _converter() -> opencc.OpenCC:
 
 
 def _fold_names(names: pd.Series) -> pa.LargeStringArray:
-    """Return names NFKC-folded with whitespace and middle dots removed (null when blank)."""
-    return blank_to_null(fold_text(to_arrow_text(names), remove=_MIDDLE_DOTS))
+    """Return names NFKC-folded with whitespace and middle dots removed (null when blank).
+
+    Folding is the costly part, so each distinct text is folded once: a school column
+    repeats a few hundred names over a million rows, and pupils share names (issue #7).
+    """
+    text = to_arrow_text(names)
+    encoded = pc.dictionary_encode(text)
+    if len(encoded.dictionary) > _DISTINCT_SHARE * len(text):
+        folded: pa.LargeStringArray = blank_to_null(fold_text(text, remove=_MIDDLE_DOTS))
+        return folded
+    distinct = blank_to_null(fold_text(encoded.dictionary, remove=_MIDDLE_DOTS))
+    spread: pa.LargeStringArray = distinct.take(encoded.indices)
+    return spread
+
+
+_DISTINCT_SHARE = 0.5
+"""Above this share of distinct texts, folding every row costs less than the lookup."""
 
 
 def name_keys(names: pd.Series) -> pd.Series:
