@@ -33,6 +33,8 @@ _STRING = pd.StringDtype("pyarrow")
 ACTIVE = "active"
 NO_CODE = -1
 """The integer code of a missing or unknown value."""
+PERSON_CODE = "_person"
+"""Column of the integer person code (``RuleContext.person_codes``) in derived frames."""
 
 ROW_COLUMNS = [
     C.SOURCE,
@@ -91,13 +93,14 @@ class RuleContext:
     def active_enrolments(self) -> pd.DataFrame:
         """One row per active roster row and term it applies to (term <NA> applies to all).
 
-        Columns: person_id, term, school, stage, boarding, name, source, file, sheet, row;
-        only rows with a valid ID; in file/sheet/row order.
+        Columns: person_id, term, school, stage, boarding, name, source, file, sheet, row
+        and ``_person`` (the person code); only rows with a valid ID; in file/sheet/row order.
         """
         r = self.roster
         if r.empty:
             return pd.DataFrame(
                 columns=[
+                    PERSON_CODE,
                     C.PERSON_ID,
                     C.TERM,
                     C.SCHOOL,
@@ -111,6 +114,7 @@ class RuleContext:
                 ]
             )
         cols = [
+            PERSON_CODE,
             C.PERSON_ID,
             C.TERM,
             C.SCHOOL,
@@ -123,8 +127,10 @@ class RuleContext:
             C.ROW,
         ]
         # Choose the columns before the rows: a boolean filter copies every column.
-        is_active = (r[C.STATUS] == ACTIVE).fillna(False) & r[C.PERSON_ID].notna()
-        active = r.loc[is_active.to_numpy(bool), cols]
+        is_active = ((r[C.STATUS] == ACTIVE).fillna(False) & r[C.PERSON_ID].notna()).to_numpy(bool)
+        active = r[cols[1:]][is_active].assign(
+            **{PERSON_CODE: self.source_person_codes[1][is_active]}
+        )[cols]
         has_term = active[C.TERM].notna().to_numpy(bool)
         dated = active[has_term]
         undated = active[~has_term]
@@ -139,9 +145,7 @@ class RuleContext:
     def first_active(self) -> pd.DataFrame:
         """The first active roster row per (person_id, term): where stage and boarding come from."""
         active = self.active_enrolments
-        keys = pd.DataFrame(
-            {"p": self.person_codes(active[C.PERSON_ID]), "t": codes_of(active[C.TERM])}
-        )
+        keys = pd.DataFrame({"p": active[PERSON_CODE], "t": codes_of(active[C.TERM])})
         first = ~keys.duplicated().to_numpy(dtype=bool)
         return active[first].reset_index(drop=True)
 
@@ -149,17 +153,22 @@ class RuleContext:
     def payments(self) -> pd.DataFrame:
         """Linked, usable payments: valid person_id, a matched programme, an amount and a term.
 
-        Adds ``group`` (the programme's exclusive group, or its own code).
+        Adds ``group`` (the programme's exclusive group, or its own code) and ``_person``
+        (the person code).
         """
         lg = self.ledger
         if lg.empty or C.PROGRAM not in lg:
-            return lg.assign(group=pd.Series(dtype=_STRING)).iloc[0:0]
-        usable = lg[
+            return lg.assign(
+                group=pd.Series(dtype=_STRING), **{PERSON_CODE: pd.Series(dtype="int64")}
+            ).iloc[0:0]
+        usable_rows = (
             lg[C.PERSON_ID].notna()
             & lg[C.PROGRAM].notna()
             & lg[C.AMOUNT_CENTS].notna()
             & lg[C.TERM].notna()
-        ].copy()
+        ).to_numpy(bool)
+        usable = lg[usable_rows].copy()
+        usable[PERSON_CODE] = self.source_person_codes[2][usable_rows]
         groups = {p.code: self.policy.group_of(p.code) for p in self.policy.programs}
         usable["group"] = usable[C.PROGRAM].map(groups).astype(_STRING)
         return usable
@@ -245,17 +254,49 @@ class RuleContext:
         return table
 
     @cached_property
+    def source_person_codes(
+        self,
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """The person code of every registry, roster and ledger row (missing: -1)."""
+        return self._person_dictionary[1]
+
+    @cached_property
     def known_persons(self) -> pa.Array:
         """Every distinct person_id of the three sources: what person codes index."""
-        parts = [
-            pc.unique(arrow_text(frame[C.PERSON_ID]))
-            for frame in (self.registry, self.roster, self.ledger)
-            if not frame.empty
+        return self._person_dictionary[0]
+
+    @cached_property
+    def _person_dictionary(
+        self,
+    ) -> tuple[
+        pa.Array, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]
+    ]:
+        """One dictionary encoding of the three sources' person_id columns together."""
+        frames = (self.registry, self.roster, self.ledger)
+        columns = [arrow_text(f[C.PERSON_ID]) if C.PERSON_ID in f else None for f in frames]
+        chunks = [
+            chunk.cast(pa.large_string())
+            for column in columns
+            if column is not None
+            for chunk in (column.chunks if isinstance(column, pa.ChunkedArray) else [column])
         ]
-        if not parts:
-            return pa.array([], pa.large_string())
-        everyone = pc.unique(pa.chunked_array([p.cast(pa.large_string()) for p in parts]))
-        return pc.drop_null(everyone)
+        everyone = pc.dictionary_encode(pa.chunked_array(chunks, pa.large_string()))
+        dictionary = (
+            everyone.chunk(0).dictionary if everyone.num_chunks else pa.array([], pa.large_string())
+        )
+        codes = np.concatenate(
+            [
+                pc.fill_null(chunk.indices, NO_CODE).to_numpy(zero_copy_only=False)
+                for chunk in everyone.iterchunks()
+            ]
+            or [np.zeros(0, dtype=np.int64)]
+        ).astype(np.int64)
+        bounds = np.cumsum([0, *(len(f) if C.PERSON_ID in f else 0 for f in frames)])
+        per_frame = tuple(
+            codes[bounds[i] : bounds[i + 1]] if C.PERSON_ID in f else np.full(len(f), NO_CODE)
+            for i, f in enumerate(frames)
+        )
+        return dictionary, (per_frame[0], per_frame[1], per_frame[2])
 
     def person_codes(self, ids: pd.Series) -> npt.NDArray[np.int64]:
         """Return each person_id's code: its position in ``known_persons`` (missing: -1).
@@ -288,24 +329,27 @@ class RuleContext:
         date: rules comparing a person's rows across sources leave it out. Built once for
         the rules that compare every row (issue #7).
         """
-        frames = [f for f in (self.registry, self.roster, self.ledger) if not f.empty]
-        if not frames:
+        sources = (self.registry, self.roster, self.ledger)
+        if all(f.empty for f in sources):
             empty = pd.DataFrame(columns=ROW_COLUMNS)
             return empty.assign(_person=pd.Series(dtype="int64"), _name=pd.Series(dtype="int64"))
         # Leave out guardian-paid rows before the concat: Arrow columns concatenate
         # without a copy, while a filter afterwards would copy every column (issue #7).
-        parts = []
-        for frame in frames:
+        parts, person_parts = [], []
+        for frame, codes in zip(sources, self.source_person_codes, strict=True):
+            if frame.empty:
+                continue
             columns = frame[[c for c in ROW_COLUMNS if c in frame]]
             own = _own_id(frame)
             parts.append(columns if own.all() else columns[own])
+            person_parts.append(codes[own])
         rows = pd.concat(parts, ignore_index=True).reindex(columns=ROW_COLUMNS)
+        person = np.concatenate(person_parts)
         order = location_order(rows)
         if not _is_identity(order):
             rows = rows.iloc[order].reset_index(drop=True)
-        return rows.assign(
-            _person=self.person_codes(rows[C.PERSON_ID]), _name=codes_of(rows[C.NAME_KEY])
-        )
+            person = person[order]
+        return rows.assign(_person=person, _name=codes_of(rows[C.NAME_KEY]))
 
     @cached_property
     def standards(self) -> pd.DataFrame:
@@ -361,7 +405,8 @@ def _own_id(frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
     if C.LINKED_VIA not in frame:
         return np.ones(len(frame), dtype=bool)
     guardian = (frame[C.LINKED_VIA].astype("string").fillna("") == "guardian").to_numpy(bool)
-    return ~guardian
+    own: npt.NDArray[np.bool_] = ~guardian
+    return own
 
 
 def distinct_texts(values: pd.Series) -> set[str]:

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
 from edupoverty.core.columnops import arrow_text, is_in, location_order
-from edupoverty.core.context import RuleContext
+from edupoverty.core.context import PERSON_CODE, RuleContext
 from edupoverty.core.normalise.terms import term_sort_key
 
 _STRING = pd.StringDtype("pyarrow")
@@ -78,7 +78,7 @@ def entitled_enrolments(ctx: RuleContext) -> pd.DataFrame:
     # An unknown boarding (NaN) equals nothing, so it fails every boarding condition.
     fits = np.isnan(wanted[program_at]) | (boarding[enrolled_at] == wanted[program_at])
     enrolled_at, program_at = enrolled_at[fits], program_at[fits]
-    person = ctx.person_codes(enrolled[C.PERSON_ID])[enrolled_at]
+    person = enrolled[PERSON_CODE].to_numpy()[enrolled_at]
     eligible = ctx.eligibility_of(person, programs["_policy_code"].to_numpy()[program_at])
     enrolled_at, program_at, person = (
         enrolled_at[eligible],
@@ -151,7 +151,7 @@ def _paid(
     """Return True where the person has a linked payment in the group for the term."""
     pay = ctx.payments
     groups = _group_dictionary(programs)
-    pay_person = ctx.person_codes(pay[C.PERSON_ID])
+    pay_person = pay[PERSON_CODE].to_numpy()
     pay_term = _codes_among(pay[C.TERM], terms)
     pay_group = _codes_among(pay[GROUP], groups)
     usable = (pay_person >= 0) & (pay_term >= 0) & (pay_group >= 0)

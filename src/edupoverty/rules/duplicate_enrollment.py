@@ -17,7 +17,7 @@ import pandas as pd
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
 from edupoverty.core.columnops import codes_of
-from edupoverty.core.context import RuleContext
+from edupoverty.core.context import PERSON_CODE, RuleContext
 from edupoverty.core.findings import RuleSpec, location_refs, make_findings
 from edupoverty.core.models import Severity
 from edupoverty.core.normalise.ids import mask_id
@@ -40,7 +40,7 @@ def detect(ctx: RuleContext) -> pd.DataFrame:
     # Deduplicate and group on integer codes; only the persons flagged are copied out.
     codes = pd.DataFrame(
         {
-            "_p": ctx.person_codes(active[C.PERSON_ID]),
+            "_p": active[PERSON_CODE].to_numpy(),
             "_t": codes_of(active[C.TERM]),
             "_s": codes_of(school_key),
         }

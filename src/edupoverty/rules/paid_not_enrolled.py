@@ -19,7 +19,7 @@ import pandas as pd
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
 from edupoverty.core.columnops import codes_across
-from edupoverty.core.context import ACTIVE, RuleContext, sort_by_location
+from edupoverty.core.context import ACTIVE, PERSON_CODE, RuleContext, sort_by_location
 from edupoverty.core.findings import RuleSpec, location_refs, make_findings
 from edupoverty.core.models import Severity
 from edupoverty.core.normalise.ids import mask_id
@@ -45,9 +45,9 @@ def detect(ctx: RuleContext) -> pd.DataFrame:
     # Join (person, term) on integer codes, not text (issue #7).
     pay_term, active_term = codes_across(pay[C.TERM], active[C.TERM])
     width = int(max(pay_term.max(initial=0), active_term.max(initial=0))) + 2
-    pay_person = ctx.person_codes(pay[C.PERSON_ID])
-    active_pairs = ctx.person_codes(active[C.PERSON_ID]) * width + active_term
-    roster_person = ctx.person_codes(roster[C.PERSON_ID])
+    pay_person = pay[PERSON_CODE].to_numpy()
+    active_pairs = active[PERSON_CODE].to_numpy() * width + active_term
+    roster_person = ctx.source_person_codes[1]
     status = roster[C.STATUS]
     # An undated active row applies to every term, including ledger terms outside the
     # review window that ``active_enrolments`` does not expand to.
