@@ -175,18 +175,26 @@ class RuleContext:
 
     @cached_property
     def person_categories(self) -> pd.DataFrame:
-        """Eligible (person_id, category) pairs from the registry; cleared monitoring excluded."""
+        """Eligible (person_id, category) pairs from the registry; cleared monitoring excluded.
+
+        Also ``_person``, the person code.
+        """
         reg = self.registry
         if reg.empty:
             return pd.DataFrame(
-                {C.PERSON_ID: pd.Series(dtype=_STRING), C.CATEGORY: pd.Series(dtype=_STRING)}
+                {
+                    C.PERSON_ID: pd.Series(dtype=_STRING),
+                    C.CATEGORY: pd.Series(dtype=_STRING),
+                    PERSON_CODE: pd.Series(dtype="int64"),
+                }
             )
-        rows = reg[reg[C.PERSON_ID].notna() & reg[C.CATEGORY].notna()]
-        cleared = (rows[C.CATEGORY] == "监测对象") & (
-            rows[C.RISK_CLEARED].fillna(False).astype(bool)
-        )
-        pairs = rows.loc[~cleared, [C.PERSON_ID, C.CATEGORY]].drop_duplicates()
-        return pairs.reset_index(drop=True)
+        cleared = (reg[C.CATEGORY] == "监测对象") & (reg[C.RISK_CLEARED].fillna(False).astype(bool))
+        eligible = (reg[C.PERSON_ID].notna() & reg[C.CATEGORY].notna() & ~cleared).to_numpy(bool)
+        person = self.source_person_codes[0][eligible]
+        category = codes_of(reg[C.CATEGORY])[eligible]
+        first = ~pd.DataFrame({"p": person, "c": category}).duplicated().to_numpy(bool)
+        pairs = reg.loc[eligible, [C.PERSON_ID, C.CATEGORY]][first]
+        return pairs.assign(**{PERSON_CODE: person[first]}).reset_index(drop=True)
 
     @cached_property
     def registry_persons(self) -> pd.DataFrame:
@@ -219,7 +227,11 @@ class RuleContext:
         """
         if pairs.empty:
             return pd.Series(dtype=bool)
-        person = self.person_codes(pairs[C.PERSON_ID])
+        person = (
+            pairs[PERSON_CODE].to_numpy()
+            if PERSON_CODE in pairs
+            else self.person_codes(pairs[C.PERSON_ID])
+        )
         program = self.program_codes(pairs[C.PROGRAM])
         return pd.Series(self.eligibility_of(person, program), index=pairs.index)
 
@@ -240,7 +252,7 @@ class RuleContext:
         programs = self.policy.programs
         table = np.zeros((len(self.known_persons) + 1, len(programs) + 1), dtype=bool)
         pairs = self.person_categories
-        person = self.person_codes(pairs[C.PERSON_ID])
+        person = pairs[PERSON_CODE].to_numpy()
         for column, program in enumerate(programs):
             if not program.categories:
                 table[:, column] = True
