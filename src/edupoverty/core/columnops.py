@@ -163,7 +163,7 @@ def codes_across(*columns: pd.Series) -> list[npt.NDArray[np.int64]]:
         for array in arrays
         for chunk in (array.chunks if isinstance(array, pa.ChunkedArray) else [array])
     ]
-    dictionary = pc.unique(pa.chunked_array(chunks, pa.large_string()))
+    dictionary = pc.drop_null(pc.unique(pa.chunked_array(chunks, pa.large_string())))
     return [
         pc.fill_null(pc.index_in(array, value_set=dictionary), -1)
         .to_numpy(zero_copy_only=False)
