@@ -58,6 +58,27 @@ ROW_COLUMNS = [
 ]
 """Columns of ``own_rows``: what the rules comparing a person across sources read."""
 
+PAYMENT_COLUMNS = [
+    C.SOURCE,
+    C.FILE,
+    C.SHEET,
+    C.ROW,
+    C.PERSON_ID,
+    C.NAME,
+    C.NAME_KEY,
+    C.SCHOOL,
+    C.STAGE,
+    C.GRADE,
+    C.TERM,
+    C.PROGRAM,
+    C.PROGRAM_RAW,
+    C.AMOUNT_CENTS,
+    C.PAY_DATE,
+    C.LINKED_VIA,
+    C.GUARDIAN_ID,
+]
+"""Ledger columns ``payments`` keeps: what the payment rules read."""
+
 
 @dataclass
 class RuleContext:
@@ -153,7 +174,7 @@ class RuleContext:
     def payments(self) -> pd.DataFrame:
         """Linked, usable payments: valid person_id, a matched programme, an amount and a term.
 
-        Adds ``group`` (the programme's exclusive group, or its own code) and ``_person``
+        Keeps ``PAYMENT_COLUMNS``; adds ``group`` (the programme's exclusive group, or its own code) and ``_person``
         (the person code).
         """
         lg = self.ledger
@@ -167,11 +188,22 @@ class RuleContext:
             & lg[C.AMOUNT_CENTS].notna()
             & lg[C.TERM].notna()
         ).to_numpy(bool)
-        usable = lg[usable_rows].copy()
-        usable[PERSON_CODE] = self.source_person_codes[2][usable_rows]
-        groups = {p.code: self.policy.group_of(p.code) for p in self.policy.programs}
-        usable["group"] = usable[C.PROGRAM].map(groups).astype(_STRING)
-        return usable
+        # Choose the columns before the rows: a boolean filter copies every column.
+        usable = lg[[c for c in PAYMENT_COLUMNS if c in lg]][usable_rows]
+        program = self.program_codes(usable[C.PROGRAM])
+        groups = pa.array(
+            [self.policy.group_of(p.code) for p in self.policy.programs] + [None],
+            pa.large_string(),
+        )
+        return usable.assign(
+            **{
+                PERSON_CODE: self.source_person_codes[2][usable_rows],
+                "group": pd.Series(
+                    pd.arrays.ArrowStringArray(groups.take(pa.array(program))),
+                    index=usable.index,
+                ),
+            }
+        )
 
     @cached_property
     def person_categories(self) -> pd.DataFrame:
