@@ -36,14 +36,14 @@ def detect(ctx: RuleContext) -> pd.DataFrame:
     active = ctx.active_enrolments
     if active.empty:
         return make_findings(RULE, active)
-    school_key = name_keys(active[C.SCHOOL]).fillna("file:" + active[C.FILE].astype("string"))
-    # Deduplicate and group on integer codes; only the persons flagged are copied out.
+    # A school is its name key, else its file; deduplicate and group on integer codes,
+    # and copy out only the persons flagged (issue #7).
+    named = codes_of(name_keys(active[C.SCHOOL]))
+    school_key = np.where(
+        named >= 0, named, int(named.max(initial=0)) + 1 + codes_of(active[C.FILE])
+    )
     codes = pd.DataFrame(
-        {
-            "_p": active[PERSON_CODE].to_numpy(),
-            "_t": codes_of(active[C.TERM]),
-            "_s": codes_of(school_key),
-        }
+        {"_p": active[PERSON_CODE].to_numpy(), "_t": codes_of(active[C.TERM]), "_s": school_key}
     )
     first_at_school = ~codes.duplicated().to_numpy(dtype=bool)
     schools_seen = codes[first_at_school]
@@ -52,9 +52,11 @@ def detect(ctx: RuleContext) -> pd.DataFrame:
         return make_findings(RULE, active.iloc[0:0])
     pair = codes["_p"].to_numpy() * (int(codes["_t"].max()) + 2) + codes["_t"].to_numpy()
     involved_pairs = pair[first_at_school][two_schools]
-    involved = active[np.isin(pair, involved_pairs)].assign(
-        _school=school_key[np.isin(pair, involved_pairs)],
-        _shown=active[C.SCHOOL].astype("string").fillna(active[C.FILE].astype("string")),
+    in_pair = np.isin(pair, involved_pairs)
+    involved = active[in_pair]
+    involved = involved.assign(
+        _school=school_key[in_pair],
+        _shown=involved[C.SCHOOL].astype("string").fillna(involved[C.FILE].astype("string")),
     )
     per_school = involved.drop_duplicates([*_KEY, "_school"])
     located = per_school[per_school.groupby(_KEY, sort=False).cumcount() == 1].copy()
