@@ -187,3 +187,27 @@ def test_findings_do_not_depend_on_the_order_rows_arrive_in(
     for variant in (reversed_frames, shuffled_frames):
         found = run_rules(*variant, policy, as_of, terms).findings
         pd.testing.assert_frame_equal(found, expected)
+
+
+def test_relinking_guardian_payments_leaves_the_given_ledger_as_it_was() -> None:
+    """The relinked ledger is a shallow copy; writing into it must not reach the input."""
+    from edupoverty.core.linking import link_guardian_payments, match_programs
+
+    ctx = _context()
+    ledger = make_ledger(
+        [
+            {
+                "name": "张伟",
+                "id": MOTHER,
+                "program": "义务教育家庭经济困难寄宿生生活补助(小学)",
+                "term": "2024秋",
+                "amount": "500",
+            }
+        ]
+    )
+    matched, _issues = match_programs(ledger, ctx.policy)
+    before = matched.copy(deep=True)
+    linked = link_guardian_payments(matched, ctx.registry, ctx.as_of)
+    assert linked[C.PERSON_ID].tolist() == [PUPIL]
+    assert linked[C.GUARDIAN_ID].tolist() == [MOTHER]
+    pd.testing.assert_frame_equal(matched, before)

@@ -33,7 +33,8 @@ def match_programs(ledger: pd.DataFrame, policy: Policy) -> tuple[pd.DataFrame, 
     Returns:
         (ledger with ``program``, issues frame with the reader's issue columns).
     """
-    out = ledger.copy()
+    # A shallow copy: copy-on-write copies only the columns assigned below.
+    out = ledger.copy(deep=False)
     if out.empty:
         out[C.PROGRAM] = pd.Series(dtype=_STRING)
         return out, _no_issues()
@@ -81,7 +82,8 @@ def link_guardian_payments(
     the pupil's payment to the guardian's card (DOMAIN.md §1.3): ``person_id`` becomes the
     pupil's, ``linked_via`` = ``guardian`` and ``guardian_id`` keeps the ledger ID.
     """
-    out = ledger.copy()
+    # A shallow copy: copy-on-write copies only the columns assigned below.
+    out = ledger.copy(deep=False)
     out[C.LINKED_VIA] = (
         pd.Series(pd.NA, index=out.index, dtype=_STRING).mask(out[C.PERSON_ID].notna(), "id")
         if not out.empty
@@ -90,7 +92,9 @@ def link_guardian_payments(
     out[C.GUARDIAN_ID] = pd.Series(pd.NA, index=out.index, dtype=_STRING)
     if out.empty or registry.empty:
         return out
-    reg = registry[registry[C.PERSON_ID].notna() & registry[C.HOUSEHOLD_NO].notna()]
+    # Choose the columns before the rows: a boolean filter copies every column.
+    reg = registry[[C.PERSON_ID, C.HOUSEHOLD_NO, C.NAME_KEY, C.ID_BIRTH_DATE]]
+    reg = reg[(reg[C.PERSON_ID].notna() & reg[C.HOUSEHOLD_NO].notna()).to_numpy(bool)]
     birth = pd.to_datetime(reg[C.ID_BIRTH_DATE])
     age = (
         as_of.year
