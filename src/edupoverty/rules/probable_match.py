@@ -78,10 +78,24 @@ def _pairs(
         anchors: positions of the anchors.
         on: the block keys.
     """
-    left = keys.iloc[strays][[*on, "_set"]].reset_index(names="_s")
-    right = keys.iloc[anchors][[*on, "_set"]].reset_index(names="_a")
-    pairs = left.merge(right, on=on, suffixes=("", "_anchor"))
-    return pairs.loc[pairs["_set"] != pairs["_set_anchor"], _PAIR].reset_index(drop=True)
+    # One integer per block: the keys factorised together, strays first.
+    block = np.zeros(len(strays) + len(anchors), dtype=np.int64)
+    for column in on:
+        values = keys[column].to_numpy()
+        codes, distinct = pd.factorize(np.concatenate([values[strays], values[anchors]]))
+        block = block * len(distinct) + codes
+    stray_block, anchor_block = block[: len(strays)], block[len(strays) :]
+    # A sort-merge join: each stray's anchors are one run of the anchors sorted by block.
+    by_block = np.argsort(anchor_block, kind="stable")
+    sorted_blocks = anchor_block[by_block]
+    first = np.searchsorted(sorted_blocks, stray_block, side="left")
+    count = np.searchsorted(sorted_blocks, stray_block, side="right") - first
+    stray_at = np.repeat(np.arange(len(strays)), count)
+    within = np.arange(len(stray_at)) - np.repeat(np.cumsum(count) - count, count)
+    anchor_at = by_block[np.repeat(first, count) + within]
+    row_set = keys["_set"].to_numpy()
+    apart = row_set[strays[stray_at]] != row_set[anchors[anchor_at]]
+    return pd.DataFrame({"_s": strays[stray_at][apart], "_a": anchors[anchor_at][apart]})
 
 
 def _prefix_agrees(rows: pd.DataFrame, pairs: pd.DataFrame) -> npt.NDArray[np.bool_]:
