@@ -211,12 +211,30 @@ def test_write_table_keeps_formula_like_text_as_text(tmp_path: Path) -> None:
             "张伟\n", '<is><t xml:space="preserve">张伟\n</t></is>', id="trailing-newline"
         ),
         pytest.param("_x0041_", "<is><t>_x005F_x0041_</t></is>", id="literal-escape"),
+        pytest.param(
+            "张伟\u3000", '<is><t xml:space="preserve">张伟\u3000</t></is>', id="ideographic-space"
+        ),
         pytest.param("a\rb", "<is><t>a_x000D_b</t></is>", id="carriage-return"),
+        pytest.param("a\x01b", "<is><t>a_x0001_b</t></is>", id="control-character"),
+        pytest.param("\ufffe", "<is><t>_xFFFE_</t></is>", id="non-character"),
     ],
 )
 def test_inline_string_xml_escapes_as_excel_reads_it(text: str, xml: str) -> None:
     """Markup is escaped, edge spaces preserved, and Excel's _xHHHH_ form kept unambiguous."""
     assert inline_string_xml(text) == xml
+
+
+def test_inline_string_xml_preserves_exactly_where_xlsxwriter_does() -> None:
+    """Whitespace as str.isspace() sees it at either end asks for xml:space="preserve".
+
+    A control character among them is written as _xHHHH_ first, so it no longer ends the
+    text with a space, as in xlsxwriter.
+    """
+    chars = [chr(c) for c in range(0x3100) if chr(c) not in "&<>"]
+    escaped = {chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20))}
+    for text in ("x{}", "{}x"):
+        preserved = [c for c in chars if "preserve" in inline_string_xml(text.format(c))]
+        assert preserved == [c for c in chars if c.isspace() and c not in escaped]
 
 
 @pytest.mark.parametrize("bad", [float("nan"), float("inf")], ids=["NaN", "无穷"])
