@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from edupoverty.io.workbook.streaming import WIDTH_SAMPLE_ROWS, Column, _text_cells
+from edupoverty.io.workbook.streaming import WIDTH_SAMPLE_ROWS, Column
 from edupoverty.io.workbook.styles import column_widths, safe_text
 
 
@@ -36,7 +36,9 @@ def write_table_cell_by_cell(
     for i in range(n):
         row = i + 1
         for col, column in enumerate(columns):
-            value = column.values[i] if column.number else _text_cells([column.values[i]])[0]
+            value = column.values[i]
+            if not column.number and value is not None:
+                value = safe_text(value) or None
             name = column.row_styles[i] if column.row_styles is not None else column.style
             fmt = styles[name] if name else None
             if value is None:

@@ -13,7 +13,8 @@ import pytest
 from edupoverty.io.workbook import reconcile_book, table_xml
 from edupoverty.io.workbook.reconcile_book import file_link
 from edupoverty.io.workbook.streaming import Column, streaming_workbook, write_table
-from edupoverty.io.workbook.table_xml import inline_string_xml, number_tails
+from edupoverty.io.workbook.styles import safe_text
+from edupoverty.io.workbook.table_xml import inline_bodies, inline_string_xml, number_tails
 from xlsxwriter_reference import write_table_cell_by_cell
 
 HOSTILE_TEXTS = [
@@ -235,6 +236,27 @@ def test_inline_string_xml_preserves_exactly_where_xlsxwriter_does() -> None:
     for text in ("x{}", "{}x"):
         preserved = [c for c in chars if "preserve" in inline_string_xml(text.format(c))]
         assert preserved == [c for c in chars if c.isspace() and c not in escaped]
+
+
+def test_inline_bodies_equal_safe_text_then_escaping_for_every_value() -> None:
+    """The plain-text shortcut gives what safe_text and inline_string_xml give, value by value."""
+    values: list[object] = [
+        *HOSTILE_TEXTS,
+        *(f"张{chr(c)}伟" for c in range(0x80)),
+        *(f"{chr(c)}张伟" for c in range(0x80)),
+        "\u3000张伟",
+        "中" * 16_383,
+        "中" * 16_384,
+        "😀" * 16_384,
+        "x" * 32_768,
+        57,
+        12.5,
+        "_x00e9_",
+    ]
+    expected = [
+        None if v is None or not safe_text(v) else inline_string_xml(safe_text(v)) for v in values
+    ]
+    assert inline_bodies(values) == expected
 
 
 @pytest.mark.parametrize("bad", [float("nan"), float("inf")], ids=["NaN", "无穷"])

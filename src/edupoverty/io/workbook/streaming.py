@@ -32,6 +32,7 @@ from edupoverty.io.workbook.styles import (
 from edupoverty.io.workbook.table_xml import (
     CellColumn,
     column_letter,
+    inline_bodies,
     number_tails,
     rows_xml,
     text_tails,
@@ -202,10 +203,13 @@ def _cell_columns(columns: Sequence[Column], styles: Mapping[str, Any]) -> list[
     """Return the table's data cells as XML tails (``table_xml``), column by column.
 
     xlsxwriter numbers a cell format when a cell first uses it, row by row; the formats
-    are numbered here in that same order, so that the style sheet comes out as it would
-    from the per-cell methods.
+    are numbered here in that same order, so that the style sheet comes out as it does
+    from the per-cell methods (but for a format first used on a table's last row, which
+    xlsxwriter numbers only when the workbook closes).
     """
-    values = [column.values if column.number else _text_cells(column.values) for column in columns]
+    values: list[Sequence[Any]] = [
+        column.values if column.number else inline_bodies(column.values) for column in columns
+    ]
     names = [_cell_styles(column, vals) for column, vals in zip(columns, values, strict=True)]
     first_use: dict[str, tuple[int, int]] = {}
     for col, column_names in enumerate(names):
@@ -278,9 +282,3 @@ def _add_link(worksheet: Any, row: int, col: int, url: Any) -> None:
     """
     worksheet.hyperlinks[row][col] = url
     worksheet.hlink_count += 1
-
-
-def _text_cells(values: Sequence[Any]) -> list[Any]:
-    """Return the column's cells as safe text, None where empty (each distinct value once)."""
-    safe = {v: (safe_text(v) or None) for v in dict.fromkeys(values) if v is not None}
-    return [safe.get(v) if v is not None else None for v in values]

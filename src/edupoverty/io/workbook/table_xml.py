@@ -24,6 +24,8 @@ from typing import Final
 
 from openpyxl.utils import get_column_letter
 
+from edupoverty.io.workbook.styles import FORMULA_TRIGGERS, MAX_CELL_CHARS, safe_text
+
 ROWS_PER_CHUNK: Final = 4096
 """Rows joined into one string before it is written: bounded memory, few writes."""
 
@@ -64,20 +66,44 @@ class CellColumn:
     """Per row, the rest of the cell's XML (``' s="3"><v>57</v></c>'``); "" for no cell."""
 
 
-def text_tails(values: Sequence[str | None], styles: Sequence[int | None]) -> list[str]:
-    """Return the cell tails of text cells: per row its text and style index.
+def inline_bodies(values: Sequence[object]) -> list[str | None]:
+    """Return per row the ``<is>`` element of ``safe_text(value)``; None where that is empty.
+
+    Each distinct value is made safe and escaped once. A plain text (no character to
+    escape or strip, no formula trigger, no edge space, far below the cell limit) is
+    recognised by one search and wrapped as it is: most names, IDs and messages.
+    """
+    bodies = {value: _inline_body(value) for value in dict.fromkeys(values)}
+    return [bodies[value] for value in values]
+
+
+def _inline_body(value: object) -> str | None:
+    if value is None:
+        return None
+    if (
+        isinstance(value, str)
+        and value
+        and len(value) <= MAX_CELL_CHARS // 2
+        and not value.startswith(FORMULA_TRIGGERS)
+        and not _NEEDS_ESCAPING.search(value)
+    ):
+        return f"<is><t>{value}</t></is>"
+    text = safe_text(value)
+    return inline_string_xml(text) if text else None
+
+
+def text_tails(bodies: Sequence[str | None], styles: Sequence[int | None]) -> list[str]:
+    """Return the cell tails of text cells: per row its ``<is>`` element and style index.
 
     Args:
-        values: per row the safe text, or None for no cell.
+        bodies: per row the ``inline_bodies`` element, or None for no cell.
         styles: per row the cell format's index, or None for no style.
     """
-    keys = list(zip(values, styles, strict=True))
-    tails = {
-        key: f'{_style_attr(key[1])} t="inlineStr">{inline_string_xml(key[0])}</c>'
-        for key in dict.fromkeys(keys)
-        if key[0] is not None
-    }
-    return [tails.get(key, "") for key in keys]
+    attrs = {style: f'{_style_attr(style)} t="inlineStr">' for style in set(styles)}
+    return [
+        "" if body is None else f"{attrs[style]}{body}</c>"
+        for body, style in zip(bodies, styles, strict=True)
+    ]
 
 
 def number_tails(values: Sequence[float | None], styles: Sequence[int | None]) -> list[str]:
