@@ -10,7 +10,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from edupoverty.io.workbook import reconcile_book, table_xml
+from edupoverty.io.workbook import reconcile_book, streaming, table_xml
 from edupoverty.io.workbook.reconcile_book import file_link
 from edupoverty.io.workbook.streaming import Column, streaming_workbook, write_table
 from edupoverty.io.workbook.styles import safe_text
@@ -176,6 +176,32 @@ def test_reconcile_workbook_holds_what_per_cell_writes_make(
             targets.append(target)
     assert_same_workbook(targets[0], targets[1])
     assert_same_workbook(targets[2], targets[3])
+
+
+def test_write_table_ignores_links_past_excels_per_sheet_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the limit a row keeps its number without a link, as xlsxwriter's write_url did."""
+    monkeypatch.setattr(streaming, "EXCEL_LINKS_PER_SHEET", 2)
+    link = file_link("annotated/学籍.xlsx", "A1", "")
+    links = {i: reconcile_book._moved(link, f"'Sheet1'!A{i + 2}", str(i + 2)) for i in range(4)}
+    path = tmp_path / "links.xlsx"
+    with streaming_workbook(path) as (wb, styles):
+        write_table(
+            wb.add_worksheet("表"),
+            styles,
+            [Column("行号", [2, 3, 4, 5], number=True)],
+            links=links,
+            link_column=0,
+        )
+    ws = openpyxl.load_workbook(path)["表"]
+    assert [ws.cell(row=r, column=1).value for r in range(2, 6)] == [2, 3, 4, 5]
+    assert [ws.cell(row=r, column=1).hyperlink is not None for r in range(2, 6)] == [
+        True,
+        True,
+        False,
+        False,
+    ]
 
 
 def test_write_table_stores_rich_text_lookalike_as_plain_text(tmp_path: Path) -> None:

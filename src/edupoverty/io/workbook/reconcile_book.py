@@ -28,6 +28,7 @@ from edupoverty.io.loading import LoadedInputs
 from edupoverty.io.workbook.annotate import copy_sheet_name, location_text, rule_specs, split_ref
 from edupoverty.io.workbook.located import located_extras
 from edupoverty.io.workbook.streaming import (
+    EXCEL_LINKS_PER_SHEET,
     Column,
     Number,
     SheetRows,
@@ -38,7 +39,7 @@ from edupoverty.io.workbook.streaming import (
 from edupoverty.io.workbook.styles import column_widths
 from edupoverty.io.writers.atomic import atomic_write, refuse_input_overlap
 
-MAX_LINKS_PER_SHEET: Final = 65_530
+MAX_LINKS_PER_SHEET: Final = EXCEL_LINKS_PER_SHEET
 """Excel keeps at most this many hyperlinks on one worksheet; later rows carry plain text."""
 
 TOP_SCHOOLS: Final = 15

@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
@@ -38,6 +38,9 @@ from edupoverty.io.workbook.table_xml import (
     text_tails,
     with_styled_blanks,
 )
+
+EXCEL_LINKS_PER_SHEET: Final = 65_530
+"""Excel keeps at most this many hyperlinks on one worksheet."""
 
 WIDTH_SAMPLE_ROWS = 500
 """Rows measured for column widths: a 100,000-row sheet costs what a 500-row one does."""
@@ -278,7 +281,10 @@ def _append_rows(worksheet: Any, chunks: Iterable[str], last_row: int, last_col:
 def _add_link(worksheet: Any, row: int, col: int, url: Any) -> None:
     """Make the cell a link to ``url`` without writing the cell (its row is already XML).
 
-    This is ``write_url`` without its text cell; the caller keeps Excel's per-sheet limit.
+    This is ``write_url`` without its text cell, and like it ignores a link past Excel's
+    per-sheet limit (callers stop before it and say so).
     """
+    if worksheet.hlink_count >= EXCEL_LINKS_PER_SHEET:
+        return
     worksheet.hyperlinks[row][col] = url
     worksheet.hlink_count += 1
