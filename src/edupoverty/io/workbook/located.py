@@ -2,10 +2,10 @@
 
 A finding is located on ``source, file, sheet, row``; reconcile.xlsx shows that row's
 school, township, ID as written and account. Joining a province's 64,000 findings to its 3
-million loaded rows on those four columns took pandas 2.5 s of CPU, most of it hashing
+million loaded rows on those four columns took pandas 2–3 s of CPU, most of it hashing
 text (issue 7). Here each location is packed into one integer (source, the code of the
-file and sheet pair, row), so that de-duplicating and looking up are hash operations on a
-single integer column.
+file and sheet pair, row), and one stable sort of those integers both de-duplicates the
+loaded rows and finds each finding's row: about 0.4 s.
 """
 
 from __future__ import annotations
