@@ -26,7 +26,9 @@ from edupoverty.core.summary import Summary
 from edupoverty.i18n import t
 from edupoverty.io.loading import LoadedInputs
 from edupoverty.io.workbook.annotate import copy_sheet_name, location_text, rule_specs, split_ref
+from edupoverty.io.workbook.located import located_extras
 from edupoverty.io.workbook.streaming import (
+    EXCEL_LINKS_PER_SHEET,
     Column,
     Number,
     SheetRows,
@@ -37,7 +39,7 @@ from edupoverty.io.workbook.streaming import (
 from edupoverty.io.workbook.styles import column_widths
 from edupoverty.io.writers.atomic import atomic_write, refuse_input_overlap
 
-MAX_LINKS_PER_SHEET: Final = 65_530
+MAX_LINKS_PER_SHEET: Final = EXCEL_LINKS_PER_SHEET
 """Excel keeps at most this many hyperlinks on one worksheet; later rows carry plain text."""
 
 TOP_SCHOOLS: Final = 15
@@ -124,7 +126,7 @@ def finding_table(
         column of dtype object, None where empty.
     """
     f = result.findings.reset_index(drop=True)
-    extra = _located_extras(loaded, f)
+    extra = located_extras(loaded, f)
     titles = {s.code: s.title for s in rule_specs()}
     programs = _program_names(result)
     person = f[C.PERSON_ID].astype(object).where(f[C.PERSON_ID].notna(), extra[C.ID_RAW])
@@ -167,44 +169,6 @@ def finding_table(
     )
 
 
-def _located_extras(loaded: LoadedInputs, f: pd.DataFrame) -> pd.DataFrame:
-    """Return school, township, ID as written and account of each finding's located row."""
-    keys = [C.SOURCE, C.FILE, C.SHEET, C.ROW]
-    wanted = [C.SCHOOL, C.TOWNSHIP, C.ID_RAW, C.ACCOUNT]
-    extra = pd.DataFrame(index=f.index, columns=wanted, dtype=object)
-    parts = []
-    for kind in ("registry", "roster", "ledger"):
-        frame = loaded.frame(kind)
-        if frame.empty:
-            continue
-        part = frame[[c for c in (*keys, *wanted) if c in frame]].copy()
-        part[C.SOURCE] = kind
-        parts.append(part)
-    if not parts or f.empty:
-        return extra
-    located = _key_frame(f[keys].copy())
-    rows = _key_frame(pd.concat(parts, ignore_index=True)).drop_duplicates(keys)
-    for col in wanted:
-        if col not in rows:
-            rows[col] = None
-    merged = located.merge(rows, on=keys, how="left")
-    extra = merged[wanted].astype(object)
-    extra.index = f.index
-    extra[C.TOWNSHIP] = extra[C.TOWNSHIP].where(
-        extra[C.TOWNSHIP].notna(), extra[C.SCHOOL].map(_township_by_school(rows))
-    )
-    return extra
-
-
-def _key_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Give the location columns one dtype each, so that findings and rows join."""
-    for col in (C.SOURCE, C.FILE):
-        frame[col] = frame[col].astype(str)
-    frame[C.SHEET] = frame[C.SHEET].fillna("").astype(str)
-    frame[C.ROW] = frame[C.ROW].astype("Int64")
-    return frame
-
-
 def _per_value(values: pd.Series, fn: Callable[[Any], object]) -> pd.Series:
     """Return ``fn`` of each value (NA passed as None), computed once per distinct value."""
     items = values.astype(object).where(values.notna(), None).tolist()
@@ -219,15 +183,6 @@ def _present(value: object) -> bool:
         and not (isinstance(value, float) and pd.isna(value))
         and str(value) != ""
     )
-
-
-def _township_by_school(rows: pd.DataFrame) -> dict[str, str]:
-    """Return school → its most frequent township, from rows carrying both (ledgers do)."""
-    both = rows[[C.SCHOOL, C.TOWNSHIP]].dropna()
-    if both.empty:
-        return {}
-    counts = both.value_counts().reset_index().drop_duplicates(C.SCHOOL)
-    return dict(zip(counts[C.SCHOOL].astype(str), counts[C.TOWNSHIP].astype(str), strict=True))
 
 
 def _program_names(result: ReconcileResult) -> dict[str, str]:

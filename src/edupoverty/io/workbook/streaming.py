@@ -4,20 +4,21 @@ A province's findings fill sheets of 100,000 rows, so both workbooks are written
 xlsxwriter's ``constant_memory`` mode: each sheet holds one row in memory and spills the
 rest to a temp file, which means every sheet is written strictly top to bottom. Those temp
 files live in a private folder that is removed however the write ends, so a failed write
-leaves nothing behind (issue 7). ``write_table`` streams a findings-sized table with the
-per-cell Python work cut to one call per cell; ``SheetRows`` writes the small sheets
-(汇总, 说明, 指标) line by line. Every text cell goes through ``safe_text`` and
-``write_string``, never ``write()``: a name such as ``=HYPERLINK(...)`` stays text.
+leaves nothing behind (issue 7). ``write_table`` writes a findings-sized table's header
+through xlsxwriter and hands it the data rows as ready-made XML (``table_xml``), a column
+at a time; ``SheetRows`` writes the small sheets (汇总, 说明, 指标) line by line. Every
+text cell goes through ``safe_text`` and is stored as a string (``write_string`` or an
+inline string), never through ``write()``: a name such as ``=HYPERLINK(...)`` stays text.
 """
 
 from __future__ import annotations
 
 import contextlib
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
@@ -28,6 +29,18 @@ from edupoverty.io.workbook.styles import (
     safe_text,
     xlsxwriter_styles,
 )
+from edupoverty.io.workbook.table_xml import (
+    CellColumn,
+    column_letter,
+    inline_bodies,
+    number_tails,
+    rows_xml,
+    text_tails,
+    with_styled_blanks,
+)
+
+EXCEL_LINKS_PER_SHEET: Final = 65_530
+"""Excel keeps at most this many hyperlinks on one worksheet."""
 
 WIDTH_SAMPLE_ROWS = 500
 """Rows measured for column widths: a 100,000-row sheet costs what a 500-row one does."""
@@ -178,60 +191,100 @@ def write_table(
     worksheet.freeze_panes(1, 0)
     worksheet.autofilter(0, 0, n, max(len(columns), 1) - 1)
 
-    # Per column, once: the cells' final values, the write method and the format objects,
-    # so that the loop below is one list lookup and one xlsxwriter call per cell.
-    uniform: list[tuple[int, list[Any], Any, Any]] = []
-    varied: list[tuple[int, list[Any], Any, list[Any]]] = []
-    blanks: list[tuple[int, list[Any], Any]] = []
-    for col, column in enumerate(columns):
-        values = list(column.values) if column.number else _text_cells(column.values)
-        write = worksheet.write_number if column.number else worksheet.write_string
-        if col == link_column and links:
-            write = _linked_number_writer(worksheet, links)
-        default = styles[column.style] if column.style else None
-        if column.row_styles is not None:
-            fmts = [styles[s] if s else None for s in column.row_styles]
-            varied.append((col, values, write, fmts))
-        else:
-            uniform.append((col, values, write, default))
-        if column.styled_blank and default is not None:
-            blanks.append((col, values, default))
-    write_blank = worksheet.write_blank
-    for i in range(n):
-        row = i + 1
-        for col, values, write, fmt in uniform:
-            value = values[i]
-            if value is not None:
-                write(row, col, value, fmt)
-        for col, values, write, fmts in varied:
-            value = values[i]
-            if value is not None:
-                write(row, col, value, fmts[i])
-        for col, values, fmt in blanks:
-            if values[i] is None:
-                write_blank(row, col, None, fmt)
+    if n:
+        _flush_rows(worksheet, 1)  # the header takes its format index before the data
+        cell_columns = _cell_columns(columns, styles)
+        _append_rows(worksheet, rows_xml(cell_columns, first_row=2), n, len(columns) - 1)
+        linked = columns[link_column].values if links else ()
+        for i, url in (links or {}).items():
+            if linked[i] is not None:  # as before: a link rides on a written cell
+                _add_link(worksheet, i + 1, link_column, url)
     return n
 
 
-def _linked_number_writer(worksheet: Any, links: Mapping[int, Any]) -> Any:
-    """Return a ``write_number`` that first makes the cell a link when its row has one.
+def _cell_columns(columns: Sequence[Column], styles: Mapping[str, Any]) -> list[CellColumn]:
+    """Return the table's data cells as XML tails (``table_xml``), column by column.
 
-    xlsxwriter documents this pattern: ``write_url`` writes the link with a text, and a
-    second write of the same cell replaces the text (here by the row number), keeping
-    the link.
+    xlsxwriter numbers a cell format when a cell first uses it, row by row; the formats
+    are numbered here in that same order, so that the style sheet comes out as it does
+    from the per-cell methods (but for a format first used on a table's last row, which
+    xlsxwriter numbers only when the workbook closes).
     """
-    write_url, write_number = worksheet.write_url, worksheet.write_number
+    values: list[Sequence[Any]] = [
+        column.values if column.number else inline_bodies(column.values) for column in columns
+    ]
+    names = [_cell_styles(column, vals) for column, vals in zip(columns, values, strict=True)]
+    first_use: dict[str, tuple[int, int]] = {}
+    for col, column_names in enumerate(names):
+        for name in {name for name in set(column_names) if name is not None}:
+            first = (column_names.index(name), col)
+            first_use[name] = min(first_use.get(name, first), first)
+    indexes = {
+        name: _format_index(styles[name]) for name in sorted(first_use, key=first_use.__getitem__)
+    }
+    cell_columns = []
+    for col, (column, vals, column_names) in enumerate(zip(columns, values, names, strict=True)):
+        row_styles = [indexes[name] if name else None for name in column_names]
+        tails = number_tails(vals, row_styles) if column.number else text_tails(vals, row_styles)
+        if column.styled_blank and column.style:
+            tails = with_styled_blanks(tails, indexes[column.style])
+        cell_columns.append(CellColumn(column_letter(col), tails))
+    return cell_columns
 
-    def write(row: int, col: int, value: float, fmt: Any) -> None:
-        url = links.get(row - 1)
-        if url is not None:
-            write_url(row, col, url, fmt)
-        write_number(row, col, value, fmt)
 
-    return write
+def _cell_styles(column: Column, values: Sequence[Any]) -> list[str | None]:
+    """Return per row the style name of the column's cell; None where no styled cell."""
+    blank = column.style if column.styled_blank else None
+    if column.row_styles is not None:
+        return [
+            name if value is not None else blank
+            for value, name in zip(values, column.row_styles, strict=True)
+        ]
+    return [column.style if value is not None else blank for value in values]
 
 
-def _text_cells(values: Sequence[Any]) -> list[Any]:
-    """Return the column's cells as safe text, None where empty (each distinct value once)."""
-    safe = {v: (safe_text(v) or None) for v in dict.fromkeys(values) if v is not None}
-    return [safe.get(v) if v is not None else None for v in values]
+# xlsxwriter has no public way to hand it a sheet's rows as XML. The four functions below
+# are the only ones that touch its internals, as its own ``write_*`` methods do in
+# ``constant_memory`` mode; tests/io/test_table_xml.py writes the same tables through the
+# public per-cell methods and compares the workbooks part by part and cell by cell, so a
+# change inside xlsxwriter fails there rather than in a clerk's workbook.
+
+
+def _format_index(fmt: Any) -> int:
+    """Return the cell format's index in the style sheet (assigned on first use)."""
+    index: int = fmt._get_xf_index()
+    return index
+
+
+def _flush_rows(worksheet: Any, next_row: int) -> None:
+    """Write out the row xlsxwriter holds in memory, as writing a cell of ``next_row`` would."""
+    worksheet._write_single_row(next_row)
+
+
+def _append_rows(worksheet: Any, chunks: Iterable[str], last_row: int, last_col: int) -> None:
+    """Write ready-made ``<row>`` XML below the rows written so far, through ``last_row``.
+
+    Args:
+        worksheet: a ``constant_memory`` worksheet whose written rows are flushed
+            (``_flush_rows``); nothing may be written at or above ``last_row`` afterwards,
+            the same rule as for its own row-by-row writes.
+        chunks: the rows' XML, in row order.
+        last_row: 0-based row of the last row in ``chunks``.
+        last_col: 0-based column of the rightmost cell in ``chunks``.
+    """
+    for chunk in chunks:
+        worksheet.fh.write(chunk)
+    worksheet._check_dimensions(last_row, last_col)  # the sheet's <dimension> covers them
+    worksheet.previous_row = last_row + 1
+
+
+def _add_link(worksheet: Any, row: int, col: int, url: Any) -> None:
+    """Make the cell a link to ``url`` without writing the cell (its row is already XML).
+
+    This is ``write_url`` without its text cell, and like it ignores a link past Excel's
+    per-sheet limit (callers stop before it and say so).
+    """
+    if worksheet.hlink_count >= EXCEL_LINKS_PER_SHEET:
+        return
+    worksheet.hyperlinks[row][col] = url
+    worksheet.hlink_count += 1
