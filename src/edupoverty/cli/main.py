@@ -10,6 +10,7 @@ import click
 from edupoverty import __version__
 from edupoverty.cli.console import configure_logging, restore_logging
 from edupoverty.cli.errors import GuardedGroup, install_signal_handlers
+from edupoverty.cli.memory import tune_allocator
 from edupoverty.cli.options import I18nGroup, help_text, mark_language_explicit, option
 from edupoverty.i18n import set_language
 
@@ -63,6 +64,7 @@ for _name in SUBCOMMANDS:
 def main() -> None:
     """Console-script entry point."""
     install_signal_handlers()
+    tune_allocator()
     cli(prog_name="edupov")
 
 
