@@ -251,6 +251,9 @@ def ensure_data(root: Path, students: int, fmt: str, seed: int) -> tuple[Path, f
 
 def child(args: argparse.Namespace) -> int:
     """Measure one size in this (fresh) interpreter and print the figures as JSON."""
+    from edupoverty.cli.memory import tune_allocator
+
+    tune_allocator()  # as the console script does, so the stages are the command's
     figures = measure_stages(Path(args.child), not args.no_annotated, not args.no_audit)
     print(json.dumps(figures))
     return 0
