@@ -84,12 +84,14 @@ def _pairs(
         values = keys[column].to_numpy()
         codes, distinct = pd.factorize(np.concatenate([values[strays], values[anchors]]))
         block = block * len(distinct) + codes
+    block, distinct = pd.factorize(block)
     stray_block, anchor_block = block[: len(strays)], block[len(strays) :]
-    # A sort-merge join: each stray's anchors are one run of the anchors sorted by block.
+    # A counting-sort join: each stray's anchors are one run of the anchors sorted by
+    # block, found from the block's anchor count without a search.
     by_block = np.argsort(anchor_block, kind="stable")
-    sorted_blocks = anchor_block[by_block]
-    first = np.searchsorted(sorted_blocks, stray_block, side="left")
-    count = np.searchsorted(sorted_blocks, stray_block, side="right") - first
+    per_block = np.bincount(anchor_block, minlength=len(distinct))
+    first = (np.cumsum(per_block) - per_block)[stray_block]
+    count = per_block[stray_block]
     stray_at = np.repeat(np.arange(len(strays)), count)
     within = np.arange(len(stray_at)) - np.repeat(np.cumsum(count) - count, count)
     anchor_at = by_block[np.repeat(first, count) + within]
