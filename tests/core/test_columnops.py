@@ -17,6 +17,7 @@ from edupoverty.core.columnops import (
     SOURCE_ORDER,
     codes_across,
     location_order,
+    one_chunk,
     text_ranks,
 )
 
@@ -135,3 +136,19 @@ def test_codes_across_accepts_plain_object_columns(dtype: str) -> None:
         pd.Series(["城关镇", "赵庄"], dtype=dtype), pd.Series(["赵庄"], dtype=dtype)
     )
     assert left[1] == right[0] != left[0]
+
+
+def test_one_chunk_joins_the_chunks_of_concatenated_text_columns_and_keeps_values() -> None:
+    part = pd.DataFrame(
+        {
+            "name": pd.Series(["张伟", None, "阿依古丽·买买提"], dtype="string[pyarrow]"),
+            "row": [2, 3, 4],
+        }
+    )
+    joined = pd.concat([part, part.iloc[::-1]], ignore_index=True)
+    assert joined["name"].array._pa_array.num_chunks == 2
+    single = one_chunk(joined)
+    assert single["name"].array._pa_array.num_chunks == 1
+    assert single["name"].dtype == joined["name"].dtype
+    pd.testing.assert_frame_equal(single, joined)
+    assert one_chunk(part) is part

@@ -27,6 +27,25 @@ def arrow_text(values: pd.Series) -> pa.Array | pa.ChunkedArray:
     return _arrow(values.astype("string[pyarrow]"))
 
 
+def one_chunk(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the frame with each Arrow text column in one chunk (no copy when it is).
+
+    ``pd.concat`` joins Arrow columns as chunks without copying, but Arrow's ``take`` on a
+    chunked column first concatenates the chunks: 36 ms for a few rows of a 3M-row column
+    in three chunks, against 0.2 ms in one. A frame that is filtered or indexed many times
+    after a concat is combined once instead (issue #7).
+    """
+    combined = {}
+    for name in frame.columns:
+        array = frame[name].array
+        if isinstance(array, pd.arrays.ArrowStringArray) and array._pa_array.num_chunks > 1:
+            whole = pa.chunked_array([array._pa_array.combine_chunks()])
+            combined[name] = pd.Series(
+                pd.arrays.ArrowStringArray(whole), index=frame.index, dtype=frame[name].dtype
+            )
+    return frame.assign(**combined) if combined else frame
+
+
 def _arrow(values: pd.Series | pd.Index | Iterable[object]) -> pa.Array | pa.ChunkedArray:
     array = getattr(values, "array", None)
     if isinstance(array, pd.arrays.ArrowStringArray):

@@ -22,6 +22,7 @@ from edupoverty.core.columnops import (
     arrow_text,
     codes_of,
     location_order,
+    one_chunk,
 )
 from edupoverty.core.models import SourceKind
 from edupoverty.core.normalise.terms import term_of_date, term_sort_key
@@ -159,7 +160,7 @@ class RuleContext:
             expanded = undated.drop(columns=[C.TERM]).merge(
                 pd.DataFrame({C.TERM: pd.Series(self.roster_terms, dtype=_STRING)}), how="cross"
             )
-            dated = pd.concat([dated, expanded[cols]], ignore_index=True)
+            dated = one_chunk(pd.concat([dated, expanded[cols]], ignore_index=True))
         return sort_by_location(dated).reset_index(drop=True)
 
     @cached_property
@@ -387,7 +388,7 @@ class RuleContext:
             own = _own_id(frame)
             parts.append(columns if own.all() else columns[own])
             person_parts.append(codes[own])
-        rows = pd.concat(parts, ignore_index=True).reindex(columns=ROW_COLUMNS)
+        rows = one_chunk(pd.concat(parts, ignore_index=True).reindex(columns=ROW_COLUMNS))
         person = np.concatenate(person_parts)
         order = location_order(rows)
         if not _is_identity(order):
