@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from edupoverty.core import columns as C
 from edupoverty.core.models import SourceKind
@@ -38,8 +37,9 @@ from edupoverty.core.normalise.status import normalise_statuses
 from edupoverty.core.normalise.terms import combine_year_and_term, find_term, normalise_terms
 from edupoverty.io.readers.columns import FIELD_BY_COLUMN, AliasTable
 from edupoverty.io.readers.header import (
+    HEADER_SEARCH_ROWS,
+    DataCells,
     HeaderLayout,
-    arrow_strings,
     detect_header,
     furniture_mask,
 )
@@ -127,25 +127,23 @@ def prepare_sheet(
     stripped text column per recognised field; ``normalise_sheets`` turns the tables of
     one kind into one frame and normalises it. ``layout`` is None when no header was found.
     """
-    top = raw.cells.head(20).to_numpy(dtype=object, na_value=None).tolist()
+    head = raw.table.slice(0, HEADER_SEARCH_ROWS)
+    top = [list(row) for row in zip(*(column.to_pylist() for column in head.columns), strict=True)]
     layout = detect_header(top, aliases)
     empty_issues = pd.DataFrame(columns=ISSUE_COLUMNS)
     if layout is None:
         return SheetResult(raw.file, raw.sheet, forced_kind, None, pd.DataFrame(), empty_issues)
     kind = forced_kind or infer_kind(layout)
-    data = raw.cells.iloc[layout.data_start :]
     # Cells right of the last header label belong to no column (a junk row filling A..XFD
     # must not cost one pass per column); they cannot make a row data or furniture.
-    keep = ~furniture_mask(data.iloc[:, : layout.width]).to_numpy(dtype=bool)
-    kept_rows = data.index.to_numpy()[keep]
-    row_numbers = pa.array((kept_rows + raw.first_row_number).astype("int64"))
-    columns: dict[str, pa.ChunkedArray | pa.Array] = {C.ROW: row_numbers}
-    selector = pa.array(keep)
-    for pos, column in layout.mapping.items():
-        if pos in data.columns:
-            columns[column] = _stripped(arrow_strings(data[pos]).filter(selector))
-        else:
-            columns[column] = pa.nulls(len(kept_rows), pa.large_string())
+    cells = DataCells.of(raw.table.slice(layout.data_start), layout.width)
+    keep = ~furniture_mask(cells)
+    kept_rows = np.flatnonzero(keep) + layout.data_start
+    # Every mapped position has a header label, so it lies within ``cells``.
+    recognised = pa.table({column: cells.column(pos) for pos, column in layout.mapping.items()})
+    mapped = recognised.filter(pa.array(keep)).add_column(
+        0, C.ROW, pa.array(kept_rows + raw.first_row_number, pa.int64())
+    )
     title_text = " ".join(
         str(v)
         for r in top[: min(layout.header_rows)]
@@ -160,12 +158,17 @@ def prepare_sheet(
         pd.DataFrame(),
         empty_issues,
         notes=list(raw.notes),
-        mapped=pa.table(columns),
+        mapped=mapped,
     )
     if raw.row_issues:
-        position = {int(row): i for i, row in enumerate(kept_rows)}
+        rows = np.array([row for row, _code in raw.row_issues], dtype=np.int64)
+        position = np.searchsorted(kept_rows, rows)
+        kept = position < len(kept_rows)
+        kept[kept] = kept_rows[position[kept]] == rows[kept]
         result.reader_issues = [
-            (position[row], code) for row, code in raw.row_issues if row in position
+            (int(at), code)
+            for (_row, code), at, is_kept in zip(raw.row_issues, position, kept, strict=True)
+            if is_kept
         ]
     for where, text in (("sheet", raw.sheet), ("title", title_text), ("file", raw.path.stem)):
         found = find_term(text) if text else None
@@ -173,13 +176,6 @@ def prepare_sheet(
             result.sheet_term, result.term_from = found, where
             break
     return result
-
-
-def _stripped(array: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Return the cells trimmed of whitespace, blank cells as null (pyarrow kernels)."""
-    trimmed = pc.utf8_trim_whitespace(array.cast(pa.large_string()))
-    blank = pc.fill_null(pc.equal(trimmed, ""), False)
-    return pc.if_else(blank, pa.scalar(None, pa.large_string()), trimmed)
 
 
 def _concatenated_frame(parts: Sequence[SheetResult]) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import pandas as pd
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -179,39 +179,68 @@ _FOOTER = re.compile(
 )
 
 
-def arrow_strings(values: pd.Series) -> pa.ChunkedArray:
-    """Return a text column's Arrow data without a copy when it is already Arrow-backed."""
-    array = values.array
-    if isinstance(array, pd.arrays.ArrowStringArray):
-        return array._pa_array
-    return pa.chunked_array([pa.array(values.astype("string[pyarrow]").array)])
+@dataclass(frozen=True)
+class DataCells:
+    """A sheet's data rows, column after column in one Arrow array: trimmed, blank as null.
+
+    Holding every column in one array lets each text kernel run once per sheet, not once
+    per column: a county's hundred small sheets of twenty columns pay the fixed cost of a
+    kernel call a few hundred times instead of several thousand (issue #7).
+    """
+
+    values: pa.ChunkedArray
+    """Column 0's rows, then column 1's, …; ``large_string``."""
+    rows: int
+    columns: int
+
+    @classmethod
+    def of(cls, table: pa.Table, width: int) -> DataCells:
+        """Return the first ``width`` columns of a table of text cells, trimmed, blank as null."""
+        columns = table.columns[:width]
+        chunks = [
+            chunk
+            for column in columns
+            for chunk in (column if column.type == pa.string() else column.cast(pa.string())).chunks
+        ]
+        values = pa.chunked_array(chunks, pa.string()).cast(pa.large_string())
+        trimmed = pc.utf8_trim_whitespace(values)
+        blank = pc.equal(trimmed, "")
+        cleaned = pc.if_else(blank, pa.scalar(None, pa.large_string()), trimmed)
+        return cls(cleaned, table.num_rows, len(columns))
+
+    def column(self, position: int) -> pa.ChunkedArray:
+        """Return one column's cells."""
+        return self.values.slice(position * self.rows, self.rows)
 
 
-def furniture_mask(frame: pd.DataFrame) -> pd.Series:
+def furniture_mask(cells: DataCells) -> np.ndarray:
     """Return True for rows that are sheet furniture, not data: blank, 合计/小计, 填表人 footers.
 
+    A row is judged by its first non-blank cell, and by its first three cells for a 合计
+    written after a 序号.
+
     Args:
-        frame: the data rows (after the header) as strings, any column names.
+        cells: the data rows (after the header).
 
     Returns:
-        A boolean Series aligned with ``frame``.
+        One boolean per row.
     """
-    if frame.empty:
-        return pd.Series(False, index=frame.index, dtype=bool)
-    columns = []
-    for name in frame.columns:
-        col = pc.utf8_trim_whitespace(arrow_strings(frame[name]).cast(pa.large_string()))
-        columns.append(pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.large_string()), col))
-    first = pc.fill_null(pc.coalesce(*columns), "")
-    all_blank = pc.equal(first, "")
+    if cells.rows == 0 or cells.columns == 0:
+        return np.zeros(cells.rows, dtype=bool)
+    first = pc.coalesce(*(cells.column(i) for i in range(cells.columns)))
+    all_blank = pc.is_null(first)
     is_total = pc.match_substring_regex(first, _TOTAL.pattern)
-    for col in columns[:3]:
-        is_total = pc.or_(
-            is_total, pc.fill_null(pc.match_substring_regex(col, _TOTAL.pattern), False)
-        )
     is_footer = pc.match_substring_regex(first, _FOOTER.pattern)
-    mask = pc.or_(pc.or_(all_blank, is_total), is_footer)
-    return pd.Series(mask.to_numpy(zero_copy_only=False), index=frame.index, dtype=bool)
+    furniture = pc.fill_null(pc.or_(is_total, is_footer), False)
+    leading = cells.values.slice(0, min(3, cells.columns) * cells.rows)
+    leading_total = pc.fill_null(pc.match_substring_regex(leading, _TOTAL.pattern), False)
+    total_in_leading = _bools(leading_total).reshape(-1, cells.rows).any(axis=0)
+    mask: np.ndarray = _bools(pc.or_(all_blank, furniture)) | total_in_leading
+    return mask
+
+
+def _bools(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    return np.asarray(values.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def header_text_key(text: str) -> str:
