@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from edupoverty.core import columns as C
 from edupoverty.core.errors import InputError
 from edupoverty.io import load_inputs
 from edupoverty.io.readers.columns import FIELDS, AliasTable
+from edupoverty.io.readers.header import DataCells, furniture_mask
 from factories import make_id
 from filebuilders import ledger_rows, registry_rows_merged, write_csv, write_xls, write_xlsx
 
@@ -56,6 +58,35 @@ def test_read_excel_skips_total_row_and_signature_footer(tmp_path: Path) -> None
     )
     assert frame[C.NAME].tolist() == ["张伟", "李娜"]
     assert frame[C.AMOUNT_CENTS].tolist() == [50000, 50000]
+
+
+def test_furniture_is_judged_by_the_first_non_blank_cell_and_the_first_three_cells() -> None:
+    """Only cells starting like 合计 or a footer go through the patterns; the verdicts stay exact."""
+    rows = [
+        [
+            "1",
+            "单小明",
+            "城关镇中心小学",
+            "合计",
+        ],  # a surname 单 (like 单位负责人), 合计 too far right
+        [
+            None,
+            " ",
+            "\u3000合 计",
+            "1500",
+        ],  # 合计 after blank cells, padded with a full-width space
+        ["5", "合计", None, "1500"],  # 合计 after a 序号
+        ["填表人：王芳", None, None, "审核人："],
+        [None, None, "  ", None],  # blank
+        ["注：金额单位为元", None, None, None],
+        [None, None, None, "小计"],  # first non-blank cell, though right of the first three
+        ["2", "小明", "本校", "分管领导"],  # names and schools starting with those characters
+    ]
+    table = pa.table(
+        {str(i): pa.array(column, pa.string()) for i, column in enumerate(zip(*rows, strict=True))}
+    )
+    mask = furniture_mask(DataCells.of(table, 4))
+    assert mask.tolist() == [False, True, True, True, True, True, True, False]
 
 
 def test_read_excel_takes_term_from_title_row(tmp_path: Path) -> None:

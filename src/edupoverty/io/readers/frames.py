@@ -52,6 +52,10 @@ stays under 40): a cell that long is a pasted paragraph, not a person."""
 ISSUE_COLUMNS = ["source", "file", "sheet", "row", "column", "code", "params", "level"]
 _PART = "_part"
 """Column of a concatenation holding the position of the sheet each row came from."""
+_NOT_YET = pd.DataFrame()
+_NO_ISSUES = pd.DataFrame(columns=ISSUE_COLUMNS)
+"""A prepared sheet's frame and issues until ``normalise_sheets`` sets them: shared by every
+sheet and never modified (making two frames per sheet cost 0.1 s over a county's 108)."""
 
 
 @dataclass
@@ -130,9 +134,8 @@ def prepare_sheet(
     head = raw.table.slice(0, HEADER_SEARCH_ROWS)
     top = [list(row) for row in zip(*(column.to_pylist() for column in head.columns), strict=True)]
     layout = detect_header(top, aliases)
-    empty_issues = pd.DataFrame(columns=ISSUE_COLUMNS)
     if layout is None:
-        return SheetResult(raw.file, raw.sheet, forced_kind, None, pd.DataFrame(), empty_issues)
+        return SheetResult(raw.file, raw.sheet, forced_kind, None, _NOT_YET, _NO_ISSUES)
     kind = forced_kind or infer_kind(layout)
     # Cells right of the last header label belong to no column (a junk row filling A..XFD
     # must not cost one pass per column); they cannot make a row data or furniture.
@@ -155,8 +158,8 @@ def prepare_sheet(
         raw.sheet,
         kind,
         layout,
-        pd.DataFrame(),
-        empty_issues,
+        _NOT_YET,
+        _NO_ISSUES,
         notes=list(raw.notes),
         mapped=mapped,
     )
