@@ -72,17 +72,12 @@ def _cells(row: list[str | None]) -> list[str]:
     ]
 
 
-def _map_row(
-    labels: list[tuple[str, str]], aliases: AliasTable
-) -> tuple[dict[int, str], list[str], list[str]]:
-    """Map (parent, child) header pairs to canonical columns; first occurrence wins."""
-    mapping: dict[int, str] = {}
-    seen: set[str] = set()
-    unrecognised: list[str] = []
-    duplicates: list[str] = []
-    for pos, (parent, child) in enumerate(labels):
-        text = child or parent
-        if not text:
+def _columns_named(labels: list[tuple[str, str]], aliases: AliasTable) -> list[str | None]:
+    """Return the canonical column each (parent, child) header pair names, None for none."""
+    columns: list[str | None] = []
+    for parent, child in labels:
+        if not (child or parent):
+            columns.append(None)
             continue
         column = aliases.match(child) if child else None
         if column is None and parent and child:
@@ -93,6 +88,21 @@ def _map_row(
             column = aliases.match(parent + child) if child else None
             if column in _PERSON_FIELDS:
                 column = None
+        columns.append(column)
+    return columns
+
+
+def _map_row(
+    labels: list[tuple[str, str]], columns: list[str | None]
+) -> tuple[dict[int, str], list[str], list[str]]:
+    """Map header pairs to the columns they name; first occurrence wins."""
+    mapping: dict[int, str] = {}
+    seen: set[str] = set()
+    unrecognised: list[str] = []
+    duplicates: list[str] = []
+    for pos, ((parent, child), column) in enumerate(zip(labels, columns, strict=True)):
+        if not (child or parent):
+            continue
         if column is None:
             unrecognised.append(_display(parent, child))
         elif column in seen:
@@ -131,13 +141,15 @@ def detect_header(top: list[list[str | None]], aliases: AliasTable) -> HeaderLay
         header is preferred when combining a row with the one above it recognises more.
     """
     rows = [_cells(r) for r in top[:HEADER_SEARCH_ROWS]]
-    best: HeaderLayout | None = None
+    # Candidates are scored on the columns they name alone; the winner's layout (labels,
+    # unrecognised and duplicate headers) is built once, at the end.
+    best: tuple[tuple[int, ...], list[tuple[str, str]], list[str | None]] | None = None
     best_score = MIN_MATCHES - 1
     for i, cells in enumerate(rows):
         if sum(1 for c in cells if c) < MIN_MATCHES:
             continue
         single = [("", c) for c in cells]
-        candidates: list[tuple[tuple[int, ...], list[tuple[str, str]]]] = [((i,), single)]
+        candidates = [((i,), single, [aliases.match(c) if c else None for c in cells])]
         if i > 0:
             above = rows[i - 1]
             if sum(1 for c in above if c) >= 2:
@@ -151,25 +163,28 @@ def detect_header(top: list[list[str | None]], aliases: AliasTable) -> HeaderLay
                         pairs.append(("", own_above))
                     else:
                         pairs.append((parent, child))
-                candidates.append(((i - 1, i), pairs))
-        for header_rows, pairs in candidates:
-            mapping, unrecognised, duplicates = _map_row(pairs, aliases)
-            score = len(mapping)
+                candidates.append(((i - 1, i), pairs, _columns_named(pairs, aliases)))
+        for header_rows, pairs, columns in candidates:
+            score = len({column for column in columns if column is not None})
             if score > best_score or (
                 score == best_score
                 and best is not None
-                and len(header_rows) > len(best.header_rows)
-                and header_rows[-1] == best.header_rows[-1]
+                and len(header_rows) > len(best[0])
+                and header_rows[-1] == best[0][-1]
             ):
                 best_score = score
-                best = HeaderLayout(
-                    header_rows=header_rows,
-                    labels=[_display(p, c) for p, c in pairs],
-                    mapping=mapping,
-                    unrecognised=unrecognised,
-                    duplicates=duplicates,
-                )
-    return best
+                best = (header_rows, pairs, columns)
+    if best is None:
+        return None
+    header_rows, pairs, columns = best
+    mapping, unrecognised, duplicates = _map_row(pairs, columns)
+    return HeaderLayout(
+        header_rows=header_rows,
+        labels=[_display(p, c) for p, c in pairs],
+        mapping=mapping,
+        unrecognised=unrecognised,
+        duplicates=duplicates,
+    )
 
 
 _TOTAL_WORDS = (r"合\s*计", r"小\s*计", r"总\s*计", r"共\s*计", r"累\s*计", "本页合计", "总合计")
