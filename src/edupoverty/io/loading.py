@@ -306,16 +306,17 @@ def assemble(reports: list[FileReport], progress: Progress | None = None) -> Loa
 
 def conform(frame: pd.DataFrame, kind: SourceKind) -> pd.DataFrame:
     """Return the frame with exactly its kind's columns, typed, missing ones all-null."""
-    out = pd.DataFrame(index=frame.index)
+    columns: dict[str, pd.Series] = {}
     for column in _SCHEMAS[kind]:
         if column in frame:
-            out[column] = frame[column]
+            columns[column] = frame[column]
         elif column in C.DATE_COLUMNS:
-            out[column] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+            columns[column] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
         elif column in C.BOOL_COLUMNS:
-            out[column] = pd.Series(pd.NA, index=frame.index, dtype="boolean")
+            columns[column] = pd.Series(pd.NA, index=frame.index, dtype="boolean")
         elif column in C.INT_COLUMNS:
-            out[column] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+            columns[column] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
         else:
-            out[column] = pd.Series(pd.NA, index=frame.index, dtype=_STRING)
-    return out
+            columns[column] = pd.Series(pd.NA, index=frame.index, dtype=_STRING)
+    # One construction: adding forty columns one by one re-laid the frame out each time.
+    return pd.DataFrame(columns, index=frame.index, copy=False)

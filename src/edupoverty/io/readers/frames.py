@@ -312,23 +312,36 @@ def _count_per_sheet(
     if not issues.empty:
         errors = issues.loc[issues["level"] == "error", [_PART, "row"]].drop_duplicates()
         rejected = np.bincount(errors[_PART].to_numpy(), minlength=len(parts))
-        per_part = {
-            int(k): g[ISSUE_COLUMNS].reset_index(drop=True)
-            for k, g in issues.groupby(_PART, sort=False)
-        }
+        per_part = _split_by_part(issues[ISSUE_COLUMNS], issues[_PART].to_numpy())
     frames: dict[int, pd.DataFrame] = {}
+    no_rows = no_issues.iloc[0:0, 0:0]
     if keep_frames:
         columns = [c for c in frame.columns if c != _PART]
-        frames = {
-            int(k): g[columns].reset_index(drop=True) for k, g in frame.groupby(_PART, sort=False)
-        }
+        frames = _split_by_part(frame[columns], frame[_PART].to_numpy())
         no_rows = frame.iloc[0:0][columns]
     for i, part in enumerate(parts):
         part.rows_read = int(read[i])
         part.rows_rejected = int(rejected[i])
         part.issues = per_part.get(i, no_issues)
-        part.frame = frames.get(i, no_rows) if keep_frames else no_issues.iloc[0:0, 0:0]
+        part.frame = frames.get(i, no_rows)
         part.mapped = None
+
+
+def _split_by_part(frame: pd.DataFrame, part: np.ndarray) -> dict[int, pd.DataFrame]:
+    """Return the rows of each part present, in their order, on a fresh 0..n-1 index.
+
+    One stable sort and a slice per part: a groupby paid about a millisecond per sheet.
+    """
+    if len(part) == 0:
+        return {}
+    order = np.argsort(part, kind="stable")
+    grouped = frame.iloc[order]
+    bounds = np.searchsorted(part[order], np.arange(part.max() + 2))
+    return {
+        i: grouped.iloc[start:stop].reset_index(drop=True)
+        for i, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:], strict=True))
+        if stop > start
+    }
 
 
 def _reader_issues(frame: pd.DataFrame, parts: Sequence[SheetResult]) -> pd.DataFrame:
@@ -351,7 +364,11 @@ def _rows_in(part: SheetResult) -> int:
 
 
 def _empty_issues() -> pd.DataFrame:
-    return pd.DataFrame(columns=[*ISSUE_COLUMNS, _PART])
+    return _NO_ISSUE_ROWS.copy()
+
+
+_NO_ISSUE_ROWS = pd.DataFrame(columns=[*ISSUE_COLUMNS, _PART])
+"""Copied, not built, for each check that found nothing: a copy costs a tenth."""
 
 
 def _na(frame: pd.DataFrame) -> pd.Series:
@@ -372,9 +389,9 @@ def _issues(
     issue is about.
     """
     hit_mask = mask.fillna(False).to_numpy(dtype=bool) if isinstance(mask, pd.Series) else mask
-    hit = frame.loc[hit_mask, [C.FILE, C.SHEET, C.ROW, _PART]]
-    if hit.empty:
+    if not hit_mask.any():
         return _empty_issues()
+    hit = frame.loc[hit_mask, [C.FILE, C.SHEET, C.ROW, _PART]]
     if callable(params):
         param_text = params(hit.index)
     elif isinstance(params, pd.Series):

@@ -149,7 +149,9 @@ def detect_header(top: list[list[str | None]], aliases: AliasTable) -> HeaderLay
         if sum(1 for c in cells if c) < MIN_MATCHES:
             continue
         single = [("", c) for c in cells]
-        candidates = [((i,), single, [aliases.match(c) if c else None for c in cells])]
+        candidates: list[tuple[tuple[int, ...], list[tuple[str, str]], list[str | None]]] = [
+            ((i,), single, [aliases.match(c) if c else None for c in cells])
+        ]
         if i > 0:
             above = rows[i - 1]
             if sum(1 for c in above if c) >= 2:
