@@ -11,6 +11,7 @@ import pytest
 from edupoverty.core import columns as C
 from edupoverty.core.errors import InputError
 from edupoverty.io import load_inputs
+from edupoverty.io.loading import InputFile, assemble, read_file
 from edupoverty.io.readers.columns import FIELDS, AliasTable
 from edupoverty.io.readers.header import DataCells, furniture_mask
 from factories import make_id
@@ -268,6 +269,44 @@ def test_read_excel_reports_bad_amount_as_row_error_and_keeps_other_rows(tmp_pat
     assert len(loaded.ledger) == 2
     bad = loaded.issues[loaded.issues["code"] == "row.amount_invalid"]
     assert bad[["row", "column"]].values.tolist() == [[3, "金额"]]
+
+
+def test_load_inputs_normalising_kinds_while_reading_others_matches_one_pass(
+    tmp_path: Path,
+) -> None:
+    """A kind normalised while the other kinds' files are still read (two rosters, a ledger,
+    one file of unknown kind that holds off the rest) gives the frames and issue order
+    of normalising everything after reading."""
+    bad = PUPIL[:-1] + ("0" if PUPIL[-1] != "0" else "1")
+    rosters = [
+        write_xlsx(
+            tmp_path / f"学籍{i}.xlsx",
+            {
+                "S": [
+                    ["姓名", "身份证号", "学籍状态"],
+                    ["张伟", PUPIL, "在读"],
+                    ["李娜", bad, "在读"],
+                ]
+            },
+        )
+        for i in range(2)
+    ]
+    ledger = write_xlsx(
+        tmp_path / "发放.xlsx",
+        {"S": ledger_rows([["学校", "一年级", "李娜", bad, "小学寄宿生生活补助", "五百", None]])},
+    )
+    unknown = write_xlsx(
+        tmp_path / "名单.xlsx", {"S": [["姓名", "身份证号", "学籍号"], ["王芳", bad, "G" + PUPIL2]]}
+    )
+    for unknowns in ([], [unknown]):
+        loaded = load_inputs(roster=rosters, ledger=[ledger], unknown=unknowns, threads=1)
+        items = [InputFile(p, "roster") for p in rosters] + [InputFile(ledger, "ledger")]
+        items += [InputFile(p, None) for p in unknowns]
+        one_pass = assemble([read_file(item, AliasTable(), normalise=False) for item in items])
+        for kind in ("registry", "roster", "ledger"):
+            pd.testing.assert_frame_equal(loaded.frame(kind), one_pass.frame(kind))
+        pd.testing.assert_frame_equal(loaded.issues, one_pass.issues)
+        assert set(loaded.issues["code"]) >= {"row.id_invalid", "row.amount_invalid"}
 
 
 def test_load_inputs_expands_folder_and_glob(tmp_path: Path) -> None:
