@@ -15,6 +15,7 @@ import textwrap
 import time
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import openpyxl
 import openpyxl.xml
@@ -201,6 +202,30 @@ def test_container_check_refuses_dtd_in_a_small_part_it_does_not_inflate_whole(
         check_workbook_container(path)
     assert info.value.details[0].code == "read.xml_entities"
     assert info.value.details[0].params["part"] == part
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(b'<styleSheet xmlns="urn:x"><fonts>', id="cut-short"),
+        pytest.param(b"<styleSheet><x:fonts/></styleSheet>", id="unbound-prefix"),
+        pytest.param(b"<styleSheet/><styleSheet/>", id="two-roots"),
+        pytest.param(b"", id="empty"),
+    ],
+)
+def test_container_check_refuses_damaged_package_xml_as_elementtree_would(
+    tmp_path: Path, damage: bytes
+) -> None:
+    """A package part that only needs checking (styles.xml) is parsed without a tree; the
+    refusal names the part and says what ElementTree's parser says of the same bytes."""
+    path = workbook_with_parts(tmp_path / "学籍.xlsx", {"xl/styles.xml": Part(damage)})
+    with pytest.raises(InputError) as info:
+        check_workbook_container(path)
+    with pytest.raises(ElementTree.ParseError) as parsed:
+        ElementTree.fromstring(damage)
+    detail = info.value.details[0]
+    assert detail.code == "read.workbook_corrupt"
+    assert detail.params["detail"] == f"xl/styles.xml: {parsed.value}"
 
 
 def test_container_check_refuses_too_many_members_before_listing_them(tmp_path: Path) -> None:
