@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +14,7 @@ from edupoverty.core.errors import InputError
 from edupoverty.io import load_inputs
 from edupoverty.io.loading import InputFile, assemble, read_file
 from edupoverty.io.readers.columns import FIELDS, AliasTable
+from edupoverty.io.readers.container import _MergeScan
 from edupoverty.io.readers.header import DataCells, furniture_mask
 from factories import make_id
 from filebuilders import ledger_rows, registry_rows_merged, write_csv, write_xls, write_xlsx
@@ -88,6 +90,27 @@ def test_furniture_is_judged_by_the_first_non_blank_cell_and_the_first_three_cel
     )
     mask = furniture_mask(DataCells.of(table, 4))
     assert mask.tolist() == [False, True, True, True, True, True, True, False]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_merge_scan_finds_every_ref_however_the_inflated_xml_is_cut(seed: int) -> None:
+    """Merged-range refs are found whole when a piece border cuts through one, and once."""
+    refs = [f"A{i}:A{i + 3}" for i in range(2, 300, 4)]
+    xml = (
+        b"<sheetData>"
+        + b"<row/>" * 500
+        + b"</sheetData><mergeCells>"
+        + b"".join(b'<mergeCell ref="%s"/>' % ref.encode() for ref in refs)
+        + b"</mergeCells>"
+    )
+    rng = random.Random(seed)
+    cuts = sorted(rng.sample(range(1, len(xml)), 80))
+    scan = _MergeScan()
+    for start, stop in zip([0, *cuts], [*cuts, len(xml)], strict=True):
+        scan.feed(xml[start:stop])
+    assert [(r.first_row + 1, r.last_row + 1) for r in scan.ranges] == [
+        (i, i + 3) for i in range(2, 300, 4)
+    ]
 
 
 def test_read_excel_takes_term_from_title_row(tmp_path: Path) -> None:

@@ -276,13 +276,21 @@ class _MergeScan:
         self._carry = b""
 
     def feed(self, piece: bytes) -> None:
+        # A ref lies in the piece or straddles its border with the carry: the piece is joined
+        # to the carry only then (joining every piece copied each sheet XML once more).
+        border = self._carry + piece[: self._CARRY]
+        seen = b"<mergeCell " in border or b"<mergeCell " in piece
+        if not seen or len(self.ranges) >= MAX_MERGES:
+            self._carry = (
+                border[-self._CARRY :] if len(piece) < self._CARRY else piece[-self._CARRY :]
+            )
+            return
         buffer = self._carry + piece
-        if b"<mergeCell " in buffer and len(self.ranges) < MAX_MERGES:
-            for match in _MERGE_REF.finditer(buffer):
-                if match.end() > len(self._carry):  # not already seen in the last piece
-                    found = _parse_range(match.group(1).decode("ascii"))
-                    if found is not None:
-                        self.ranges.append(found)
+        for match in _MERGE_REF.finditer(buffer):
+            if match.end() > len(self._carry):  # not already seen in the last piece
+                found = _parse_range(match.group(1).decode("ascii"))
+                if found is not None:
+                    self.ranges.append(found)
         self._carry = buffer[-self._CARRY :]
 
 
