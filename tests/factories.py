@@ -21,7 +21,7 @@ from edupoverty.core.models import SOURCE_KINDS, SourceKind
 from edupoverty.io.loading import conform
 from edupoverty.io.readers.columns import AliasTable
 from edupoverty.io.readers.frames import read_sheet_frame
-from edupoverty.io.readers.raw import RawSheet
+from edupoverty.io.readers.raw import RawSheet, text_table
 
 DATA = Path(__file__).parent / "data"
 AS_OF = dt.date(2024, 11, 1)
@@ -112,7 +112,7 @@ def make_frame(
     raw = RawSheet(
         path=Path(file or default_file),
         sheet=sheet if sheet is not None else default_sheet,
-        cells=cells,
+        table=text_table(cells),
     )
     result = read_sheet_frame(raw, AliasTable(), kind)
     return conform(result.frame, kind)

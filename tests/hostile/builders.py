@@ -456,6 +456,30 @@ SHEET_PART = "xl/worksheets/sheet1.xml"
 """The first worksheet of a workbook written by openpyxl or xlsxwriter."""
 
 
+@dataclass
+class Part:
+    """A member to put into a workbook: its content, what its headers declare, how deflated."""
+
+    data: bytes
+    declared: int | None = None
+    """The size the headers declare (a liar's); ``len(data)`` when None."""
+    level: int = 6
+    """zlib level (0 keeps the data in deflate's plain blocks)."""
+
+
+def workbook_with_parts(path: Path, parts: Mapping[str, Part]) -> Path:
+    """Write a clean roster workbook with these members added or replaced."""
+    base = valid_roster_xlsx(path.with_name("base_" + path.name))
+    members = {name: _plain_member(name, content) for name, content in _members_of(base).items()}
+    base.unlink()
+    for name, part in parts.items():
+        compressor = zlib.compressobj(part.level, zlib.DEFLATED, -15)
+        deflated = compressor.compress(part.data) + compressor.flush()
+        size = len(part.data) if part.declared is None else part.declared
+        members[name] = _Member(name, [deflated], zlib.crc32(part.data), size)
+    return write_raw_zip(path, list(members.values()))
+
+
 # --------------------------------------------------------------------------- builders
 
 BOMB_UNCOMPRESSED = 3 * (1 << 30)

@@ -9,11 +9,13 @@ readers and writers do with each oddity, row by row.
 from __future__ import annotations
 
 import os
+import random
 import sys
 import textwrap
 import time
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import openpyxl
 import openpyxl.xml
@@ -26,7 +28,13 @@ from edupoverty.core import columns as C
 from edupoverty.core.errors import InputError
 from edupoverty.core.findings import CONTRACT_COLUMNS
 from edupoverty.io import load_inputs
-from edupoverty.io.readers.container import MAX_RATIO, check_workbook_container
+from edupoverty.io.readers.container import (
+    DEFLATE_MAX_RATIO,
+    MAX_RATIO,
+    MAX_TOTAL_BYTES,
+    RATIO_APPLIES_ABOVE,
+    check_workbook_container,
+)
 from edupoverty.io.readers.csv import read_csv
 from edupoverty.io.readers.excel import MAX_COLUMNS, read_excel
 from edupoverty.io.workbook.styles import MAX_CELL_CHARS, display_width, safe_text
@@ -39,6 +47,7 @@ from hostile.builders import (
     SCHOOL,
     Command,
     HostileCase,
+    Part,
     build_billion_laughs_declared,
     build_csv_nul_mixed_encoding,
     build_csv_unbalanced_quote,
@@ -53,6 +62,7 @@ from hostile.builders import (
     check_outcome,
     pupil,
     roster_rows,
+    workbook_with_parts,
 )
 from hostile.processes import run_measured
 
@@ -128,6 +138,94 @@ def test_container_check_refuses_bomb_that_lies_about_its_size(tmp_path: Path) -
     assert time.perf_counter() - started < 1.0
     assert info.value.details[0].code == "read.zip_bomb"
     assert "实际解压后超过其声明的 2.0 KB" in info.value.render()
+
+
+def _compressed_size(path: Path, part: str) -> int:
+    with zipfile.ZipFile(path) as zf:
+        return zf.getinfo(part).compress_size
+
+
+def _refused_as_bomb_naming(path: Path, part: str) -> None:
+    with pytest.raises(InputError) as info:
+        check_workbook_container(path)
+    assert info.value.details[0].code == "read.zip_bomb"
+    assert part in info.value.render()
+
+
+def test_container_check_inflates_whole_a_part_deflate_could_blow_past_the_ratio_limit(
+    tmp_path: Path,
+) -> None:
+    """A part whose compressed size × 1032 passes RATIO_APPLIES_ABOVE is inflated to its end:
+    a lie about its size that shows only past its prolog is still caught."""
+    data = random.Random(7).randbytes(120 << 10)  # incompressible: compresses to ~120 KB
+    part = "xl/media/image1.bin"
+    lying = Part(data, declared=len(data) - 1)
+    path = workbook_with_parts(tmp_path / "学籍.xlsx", {part: lying})
+    assert _compressed_size(path, part) * DEFLATE_MAX_RATIO > RATIO_APPLIES_ABOVE
+    _refused_as_bomb_naming(path, part)
+
+
+def test_container_check_inflates_whole_the_small_parts_that_could_overrun_the_total_limit(
+    tmp_path: Path,
+) -> None:
+    """A small part skips the size proof only while its worst case fits under MAX_TOTAL_BYTES
+    beside what the other parts declare. Alone, a small part lying by one byte passes (it
+    cannot break a limit); beside a part declaring nearly 4 GB it is inflated and refused."""
+    part = "xl/media/image2.bin"
+    small = random.Random(9).randbytes(90 << 10)  # past the 64 KB prolog, yet × 1032 < 100 MB
+    lying = Part(small, declared=len(small) - 1)
+    alone = workbook_with_parts(tmp_path / "学籍.xlsx", {part: lying})
+    assert _compressed_size(alone, part) * DEFLATE_MAX_RATIO <= RATIO_APPLIES_ABOVE
+    check_workbook_container(alone)
+
+    room = 40 << 20
+    # 22 MB stored, declared as 4 GB less the room: a ratio under 200, so no bomb itself.
+    big = Part(random.Random(8).randbytes(22 << 20), declared=MAX_TOTAL_BYTES - room, level=0)
+    both = workbook_with_parts(
+        tmp_path / "学籍（大件）.xlsx", {"xl/media/big.bin": big, part: lying}
+    )
+    assert _compressed_size(both, part) * DEFLATE_MAX_RATIO > room
+    _refused_as_bomb_naming(both, part)
+
+
+def test_container_check_refuses_dtd_in_a_small_part_it_does_not_inflate_whole(
+    tmp_path: Path,
+) -> None:
+    """The prolog of every XML part is read for a DTD, the small ones' included."""
+    laughs = (
+        b'<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE sst [<!ENTITY lol "lol">]>'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
+    )
+    part = "xl/sharedStrings.xml"
+    path = workbook_with_parts(tmp_path / "学籍.xlsx", {part: Part(laughs)})
+    with pytest.raises(InputError) as info:
+        check_workbook_container(path)
+    assert info.value.details[0].code == "read.xml_entities"
+    assert info.value.details[0].params["part"] == part
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(b'<styleSheet xmlns="urn:x"><fonts>', id="cut-short"),
+        pytest.param(b"<styleSheet><x:fonts/></styleSheet>", id="unbound-prefix"),
+        pytest.param(b"<styleSheet/><styleSheet/>", id="two-roots"),
+        pytest.param(b"", id="empty"),
+    ],
+)
+def test_container_check_refuses_damaged_package_xml_as_elementtree_would(
+    tmp_path: Path, damage: bytes
+) -> None:
+    """A package part that only needs checking (styles.xml) is parsed without a tree; the
+    refusal names the part and says what ElementTree's parser says of the same bytes."""
+    path = workbook_with_parts(tmp_path / "学籍.xlsx", {"xl/styles.xml": Part(damage)})
+    with pytest.raises(InputError) as info:
+        check_workbook_container(path)
+    with pytest.raises(ElementTree.ParseError) as parsed:
+        ElementTree.fromstring(damage)
+    detail = info.value.details[0]
+    assert detail.code == "read.workbook_corrupt"
+    assert detail.params["detail"] == f"xl/styles.xml: {parsed.value}"
 
 
 def test_container_check_refuses_too_many_members_before_listing_them(tmp_path: Path) -> None:

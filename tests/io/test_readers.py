@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from edupoverty.core import columns as C
 from edupoverty.core.errors import InputError
 from edupoverty.io import load_inputs
+from edupoverty.io.loading import InputFile, assemble, read_file
 from edupoverty.io.readers.columns import FIELDS, AliasTable
+from edupoverty.io.readers.container import _MergeScan
+from edupoverty.io.readers.header import DataCells, furniture_mask
 from factories import make_id
 from filebuilders import ledger_rows, registry_rows_merged, write_csv, write_xls, write_xlsx
 
@@ -56,6 +61,56 @@ def test_read_excel_skips_total_row_and_signature_footer(tmp_path: Path) -> None
     )
     assert frame[C.NAME].tolist() == ["张伟", "李娜"]
     assert frame[C.AMOUNT_CENTS].tolist() == [50000, 50000]
+
+
+def test_furniture_is_judged_by_the_first_non_blank_cell_and_the_first_three_cells() -> None:
+    """Only cells starting like 合计 or a footer go through the patterns; the verdicts stay exact."""
+    rows = [
+        [
+            "1",
+            "单小明",
+            "城关镇中心小学",
+            "合计",
+        ],  # a surname 单 (like 单位负责人), 合计 too far right
+        [
+            None,
+            " ",
+            "\u3000合 计",
+            "1500",
+        ],  # 合计 after blank cells, padded with a full-width space
+        ["5", "合计", None, "1500"],  # 合计 after a 序号
+        ["填表人：王芳", None, None, "审核人："],
+        [None, None, "  ", None],  # blank
+        ["注：金额单位为元", None, None, None],
+        [None, None, None, "小计"],  # first non-blank cell, though right of the first three
+        ["2", "小明", "本校", "分管领导"],  # names and schools starting with those characters
+    ]
+    table = pa.table(
+        {str(i): pa.array(column, pa.string()) for i, column in enumerate(zip(*rows, strict=True))}
+    )
+    mask = furniture_mask(DataCells.of(table, 4))
+    assert mask.tolist() == [False, True, True, True, True, True, True, False]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_merge_scan_finds_every_ref_however_the_inflated_xml_is_cut(seed: int) -> None:
+    """Merged-range refs are found whole when a piece border cuts through one, and once."""
+    refs = [f"A{i}:A{i + 3}" for i in range(2, 300, 4)]
+    xml = (
+        b"<sheetData>"
+        + b"<row/>" * 500
+        + b"</sheetData><mergeCells>"
+        + b"".join(b'<mergeCell ref="%s"/>' % ref.encode() for ref in refs)
+        + b"</mergeCells>"
+    )
+    rng = random.Random(seed)
+    cuts = sorted(rng.sample(range(1, len(xml)), 80))
+    scan = _MergeScan()
+    for start, stop in zip([0, *cuts], [*cuts, len(xml)], strict=True):
+        scan.feed(xml[start:stop])
+    assert [(r.first_row + 1, r.last_row + 1) for r in scan.ranges] == [
+        (i, i + 3) for i in range(2, 300, 4)
+    ]
 
 
 def test_read_excel_takes_term_from_title_row(tmp_path: Path) -> None:
@@ -237,6 +292,44 @@ def test_read_excel_reports_bad_amount_as_row_error_and_keeps_other_rows(tmp_pat
     assert len(loaded.ledger) == 2
     bad = loaded.issues[loaded.issues["code"] == "row.amount_invalid"]
     assert bad[["row", "column"]].values.tolist() == [[3, "金额"]]
+
+
+def test_load_inputs_normalising_kinds_while_reading_others_matches_one_pass(
+    tmp_path: Path,
+) -> None:
+    """A kind normalised while the other kinds' files are still read (two rosters, a ledger,
+    one file of unknown kind that holds off the rest) gives the frames and issue order
+    of normalising everything after reading."""
+    bad = PUPIL[:-1] + ("0" if PUPIL[-1] != "0" else "1")
+    rosters = [
+        write_xlsx(
+            tmp_path / f"学籍{i}.xlsx",
+            {
+                "S": [
+                    ["姓名", "身份证号", "学籍状态"],
+                    ["张伟", PUPIL, "在读"],
+                    ["李娜", bad, "在读"],
+                ]
+            },
+        )
+        for i in range(2)
+    ]
+    ledger = write_xlsx(
+        tmp_path / "发放.xlsx",
+        {"S": ledger_rows([["学校", "一年级", "李娜", bad, "小学寄宿生生活补助", "五百", None]])},
+    )
+    unknown = write_xlsx(
+        tmp_path / "名单.xlsx", {"S": [["姓名", "身份证号", "学籍号"], ["王芳", bad, "G" + PUPIL2]]}
+    )
+    for unknowns in ([], [unknown]):
+        loaded = load_inputs(roster=rosters, ledger=[ledger], unknown=unknowns, threads=1)
+        items = [InputFile(p, "roster") for p in rosters] + [InputFile(ledger, "ledger")]
+        items += [InputFile(p, None) for p in unknowns]
+        one_pass = assemble([read_file(item, AliasTable(), normalise=False) for item in items])
+        for kind in ("registry", "roster", "ledger"):
+            pd.testing.assert_frame_equal(loaded.frame(kind), one_pass.frame(kind))
+        pd.testing.assert_frame_equal(loaded.issues, one_pass.issues)
+        assert set(loaded.issues["code"]) >= {"row.id_invalid", "row.amount_invalid"}
 
 
 def test_load_inputs_expands_folder_and_glob(tmp_path: Path) -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import glob
 import json
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,13 @@ from edupoverty.core.models import SOURCE_KINDS, RowIssue, SourceKind
 from edupoverty.io.readers.columns import AliasTable
 from edupoverty.io.readers.csv import CSV_SUFFIXES, read_csv
 from edupoverty.io.readers.excel import EXCEL_SUFFIXES, read_excel
-from edupoverty.io.readers.frames import ISSUE_COLUMNS, SheetResult, normalise_sheets, prepare_sheet
+from edupoverty.io.readers.frames import (
+    ISSUE_COLUMNS,
+    NormalisedKind,
+    SheetResult,
+    normalise_sheets,
+    prepare_sheet,
+)
 from edupoverty.io.readers.raw import RawSheet, SkippedSheet
 
 SUPPORTED_SUFFIXES = EXCEL_SUFFIXES | CSV_SUFFIXES
@@ -265,27 +272,49 @@ def load_inputs(
         except InputError as exc:
             return exc
 
+    unread = Counter(item.kind for item in items)
+    early: dict[SourceKind | None, NormalisedKind] = {}
     with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-        for outcome in pool.map(work, items):
+        for item, outcome in zip(items, pool.map(work, items), strict=True):
             if isinstance(outcome, InputError):
                 errors.extend(outcome.details)
             else:
                 reports.append(outcome)
+            unread[item.kind] -= 1
+            if item.kind is not None and not unread[item.kind] and not unread[None] and not errors:
+                # Every file that can hold this kind is read (a file of unknown kind could hold
+                # any): normalise its sheets here while the pool reads the other kinds' files,
+                # mostly in the Rust readers, which release the GIL.
+                sheets = [s for report in reports for s in report.sheets if s.kind == item.kind]
+                early.update((n.kind, n) for n in normalise_sheets(sheets))
             progress.advance(1)
     progress.done()
     if errors:
         raise InputError(errors)
-    return assemble(reports, progress)
+    return assemble(reports, progress, early)
 
 
-def assemble(reports: list[FileReport], progress: Progress | None = None) -> LoadedInputs:
-    """Normalise every sheet, one pass per kind, and give each kind its full column set."""
+def assemble(
+    reports: list[FileReport],
+    progress: Progress | None = None,
+    normalised_already: Mapping[SourceKind | None, NormalisedKind] | None = None,
+) -> LoadedInputs:
+    """Normalise every sheet, one pass per kind, and give each kind its full column set.
+
+    Args:
+        reports: the files read, in the order given.
+        progress: progress sink.
+        normalised_already: kinds ``load_inputs`` normalised while other files were read.
+    """
     sheets = [result for report in reports for result in report.sheets]
+    done = dict(normalised_already or {})
     if progress is not None:
         progress.start("progress.normalising", None)
-    normalised = {n.kind: n for n in normalise_sheets(sheets)}
+    done.update((n.kind, n) for n in normalise_sheets([s for s in sheets if s.kind not in done]))
     if progress is not None:
         progress.done()
+    in_order = dict.fromkeys(s.kind for s in sheets if s.layout is not None)
+    normalised = {kind: done[kind] for kind in in_order}
     frames: dict[SourceKind, pd.DataFrame] = {}
     for kind in SOURCE_KINDS:
         part = normalised.get(kind)
@@ -306,16 +335,17 @@ def assemble(reports: list[FileReport], progress: Progress | None = None) -> Loa
 
 def conform(frame: pd.DataFrame, kind: SourceKind) -> pd.DataFrame:
     """Return the frame with exactly its kind's columns, typed, missing ones all-null."""
-    out = pd.DataFrame(index=frame.index)
+    columns: dict[str, pd.Series] = {}
     for column in _SCHEMAS[kind]:
         if column in frame:
-            out[column] = frame[column]
+            columns[column] = frame[column]
         elif column in C.DATE_COLUMNS:
-            out[column] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+            columns[column] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
         elif column in C.BOOL_COLUMNS:
-            out[column] = pd.Series(pd.NA, index=frame.index, dtype="boolean")
+            columns[column] = pd.Series(pd.NA, index=frame.index, dtype="boolean")
         elif column in C.INT_COLUMNS:
-            out[column] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+            columns[column] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
         else:
-            out[column] = pd.Series(pd.NA, index=frame.index, dtype=_STRING)
-    return out
+            columns[column] = pd.Series(pd.NA, index=frame.index, dtype=_STRING)
+    # One construction: adding forty columns one by one re-laid the frame out each time.
+    return pd.DataFrame(columns, index=frame.index, copy=False)

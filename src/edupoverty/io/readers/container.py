@@ -3,15 +3,18 @@
 An .xlsx is a zip of XML parts. calamine (under fastexcel) inflates the parts it reads
 with no limit and aborts the whole process when an allocation fails, so a 3 MB file whose
 sheet inflates to 3 GB of one text cell killed edupov with no message at all (issue 8).
-These checks run first, and cost one streaming inflation of the parts: about a tenth of
-fastexcel's own read time (0.3 s for a 130 MB sheet XML against 3.6 s).
+These checks run first, and cost one streaming inflation of the worksheets: about a tenth
+of fastexcel's own read time (0.3 s for a 130 MB sheet XML against 3.6 s).
 
 1. The end-of-central-directory record: a zip with more members than any workbook has is
    refused before ``zipfile`` builds one object per member.
 2. The sizes the central directory declares: one part both large and compressed more than
    real exports ever are, or all parts together beyond any real export.
 3. The sizes the parts really inflate to: never more than declared (a crafted file lies
-   about its sizes, and calamine does not check them).
+   about its sizes, and calamine does not check them). A part that deflate cannot inflate
+   past ``RATIO_APPLIES_ABOVE`` (1,032 times its compressed size) needs no such proof while
+   all of them together stay within ``MAX_TOTAL_BYTES``: its lie could break neither limit.
+   Worksheets are always inflated whole, for their merged ranges.
 4. The prolog of every XML part: a DTD is refused. ECMA-376 Part 2 (OPC) forbids DTD
    declarations in a package, and entity declarations are how a billion-laughs file
    multiplies itself in any parser that expands them.
@@ -26,6 +29,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Final
+from xml.etree.ElementTree import Element
+from xml.parsers.expat import ExpatError, ParserCreate
 
 from defusedxml import DefusedXmlException, ElementTree
 
@@ -48,6 +53,11 @@ with an extreme ratio is a bomb."""
 
 MAX_TOTAL_BYTES: Final = 4 << 30
 """All parts inflated together: six times a 1,000,000-row export."""
+
+DEFLATE_MAX_RATIO: Final = 1032
+"""Most bytes deflate can inflate one compressed byte to (RFC 1951: a 258-byte match costs
+at least two bits). A part's real size is at most this many times its compressed size,
+whatever its headers declare."""
 
 MAX_MERGES: Final = 100_000
 """Merged ranges kept per sheet; a crafted sheet may declare millions."""
@@ -125,14 +135,23 @@ def _check(path: Path) -> WorkbookParts:
             raise InputError.of("read.workbook_corrupt", file=name, detail=_short(exc)) from exc
         with archive:
             infos = archive.infolist()
-            _check_declared_sizes(infos, name)
+            declared = _check_declared_sizes(infos, name)
+            unproven_room = MAX_TOTAL_BYTES - declared
             parts = WorkbookParts()
             for info in infos:
-                merges = _check_member(fh, info, name)
+                worst = info.compress_size * DEFLATE_MAX_RATIO
+                whole = (
+                    info.filename.startswith(_WORKSHEETS)
+                    or worst > RATIO_APPLIES_ABOVE
+                    or worst > unproven_room
+                )
+                if not whole:
+                    unproven_room -= worst
+                merges = _check_member(fh, info, name, whole=whole)
                 if merges:
                     parts.merges[info.filename] = merges
-            _check_package_xml(archive, name)
-            parts.sheet_parts = _sheet_parts(archive)
+            package = _check_package_xml(archive, name)
+            parts.sheet_parts = _sheet_parts(package)
     return parts
 
 
@@ -159,7 +178,12 @@ def _end_record(fh: BinaryIO, name: str) -> tuple[int, int]:
     return members, directory_size
 
 
-def _check_declared_sizes(infos: list[zipfile.ZipInfo], name: str) -> None:
+def _check_declared_sizes(infos: list[zipfile.ZipInfo], name: str) -> int:
+    """Refuse a part both large and compressed like a bomb, or parts too large together.
+
+    Returns:
+        The declared size of all parts together.
+    """
     total = 0
     for info in infos:
         total += info.file_size
@@ -174,10 +198,20 @@ def _check_declared_sizes(infos: list[zipfile.ZipInfo], name: str) -> None:
             raise _bomb(name, reason)
     if total > MAX_TOTAL_BYTES:
         raise _bomb(name, t("read.zip_reason.total", size=_human(total)))
+    return total
 
 
-def _check_member(fh: BinaryIO, info: zipfile.ZipInfo, name: str) -> list[CellRange]:
+def _check_member(
+    fh: BinaryIO, info: zipfile.ZipInfo, name: str, *, whole: bool = True
+) -> list[CellRange]:
     """Inflate one part in bounded steps: never past its declared size; no DTD in its prolog.
+
+    Args:
+        fh: the open workbook.
+        info: the part.
+        name: the workbook's file name, for messages.
+        whole: inflate the whole part; False inflates its prolog only (a part too small to
+            matter whatever its headers declare).
 
     Returns:
         The merged ranges of a worksheet part (found in the same pass).
@@ -200,19 +234,21 @@ def _check_member(fh: BinaryIO, info: zipfile.ZipInfo, name: str) -> list[CellRa
     prolog = bytearray()
     merges = _MergeScan() if info.filename.startswith(_WORKSHEETS) else None
     left = info.compress_size
+    step = _CHUNK if whole else _PROLOG_LIMIT
     try:
-        while left > 0:
-            chunk = fh.read(min(left, _CHUNK))
+        while left > 0 and (whole or len(prolog) < _PROLOG_LIMIT):
+            chunk = fh.read(min(left, step))
             if not chunk:
                 raise InputError.of("read.workbook_truncated", file=name)
             left -= len(chunk)
             data = chunk
-            while data:
+            while data and (whole or len(prolog) < _PROLOG_LIMIT):
+                want = _CHUNK if whole else _PROLOG_LIMIT - len(prolog)
                 if deflated:
-                    piece = inflater.decompress(data, _CHUNK)
+                    piece = inflater.decompress(data, want)
                     data = inflater.unconsumed_tail
                 else:
-                    piece, data = data, b""
+                    piece, data = data[:want], data[want:]
                 produced += len(piece)
                 if produced > info.file_size:
                     size = _human(info.file_size)
@@ -224,7 +260,7 @@ def _check_member(fh: BinaryIO, info: zipfile.ZipInfo, name: str) -> list[CellRa
                     merges.feed(piece)
     except zlib.error as exc:
         raise _corrupt(name, info.filename, _short(exc)) from exc
-    if deflated and not inflater.eof:
+    if whole and deflated and not inflater.eof:
         raise _corrupt(name, info.filename, "deflate stream ends early")
     _check_prolog(bytes(prolog), info.filename, name)
     return merges.ranges if merges is not None else []
@@ -240,13 +276,21 @@ class _MergeScan:
         self._carry = b""
 
     def feed(self, piece: bytes) -> None:
+        # A ref lies in the piece or straddles its border with the carry: the piece is joined
+        # to the carry only then (joining every piece copied each sheet XML once more).
+        border = self._carry + piece[: self._CARRY]
+        seen = b"<mergeCell " in border or b"<mergeCell " in piece
+        if not seen or len(self.ranges) >= MAX_MERGES:
+            self._carry = (
+                border[-self._CARRY :] if len(piece) < self._CARRY else piece[-self._CARRY :]
+            )
+            return
         buffer = self._carry + piece
-        if b"<mergeCell " in buffer and len(self.ranges) < MAX_MERGES:
-            for match in _MERGE_REF.finditer(buffer):
-                if match.end() > len(self._carry):  # not already seen in the last piece
-                    found = _parse_range(match.group(1).decode("ascii"))
-                    if found is not None:
-                        self.ranges.append(found)
+        for match in _MERGE_REF.finditer(buffer):
+            if match.end() > len(self._carry):  # not already seen in the last piece
+                found = _parse_range(match.group(1).decode("ascii"))
+                if found is not None:
+                    self.ranges.append(found)
         self._carry = buffer[-self._CARRY :]
 
 
@@ -283,24 +327,53 @@ that openpyxl (the annotate step) does not, so they are checked once, here. Shee
 shared strings are too large to parse twice."""
 
 
-def _check_package_xml(archive: zipfile.ZipFile, name: str) -> None:
-    """Refuse a workbook whose package parts are not well-formed XML."""
+def _check_package_xml(archive: zipfile.ZipFile, name: str) -> dict[str, Element]:
+    """Refuse a workbook whose package parts are not well-formed XML.
+
+    Returns:
+        The package parts present, parsed (``_sheet_parts`` reads two of them).
+    """
     present = set(archive.namelist())
+    parsed: dict[str, Element] = {}
     for part in _PACKAGE_PARTS:
         if part not in present:
             continue
         try:
-            ElementTree.fromstring(archive.read(part))
-        except (ElementTree.ParseError, DefusedXmlException, zipfile.BadZipFile, zlib.error) as exc:
+            data = archive.read(part)
+            if part in _SHEET_INDEX_PARTS:
+                parsed[part] = ElementTree.fromstring(data)
+            else:
+                _parse_without_tree(data)
+        except (
+            ElementTree.ParseError,
+            ExpatError,
+            DefusedXmlException,
+            zipfile.BadZipFile,
+            zlib.error,
+        ) as exc:
             raise _corrupt(name, part, _short(exc)) from exc
+    return parsed
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+_SHEET_INDEX_PARTS: Final = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+"""The package parts read for their content (``_sheet_parts``); the others are only checked."""
+
+
+def _parse_without_tree(data: bytes) -> None:
+    """Parse XML as ElementTree does (expat, namespaces on) without building its tree.
+
+    A fifth of the cost, with expat's own error messages. Safe without defusedxml: every
+    part's prolog was refused above if it declared a DTD, and entities need one.
+    """
+    parser = ParserCreate(namespace_separator="}")
+    parser.Parse(data, True)
+
+
+def _sheet_parts(package: dict[str, Element]) -> dict[str, str]:
     """Return sheet name → worksheet part, from xl/workbook.xml and its relationships."""
-    try:
-        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ElementTree.ParseError, DefusedXmlException, zipfile.BadZipFile, zlib.error):
+    book = package.get("xl/workbook.xml")
+    rels = package.get("xl/_rels/workbook.xml.rels")
+    if book is None or rels is None:
         return {}  # a workbook written oddly: merged cells are simply not filled
     targets = {
         rel.get("Id"): str(rel.get("Target", "")) for rel in rels if rel.get("Id") is not None

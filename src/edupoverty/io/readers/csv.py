@@ -24,8 +24,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from edupoverty.core.errors import InputError
-from edupoverty.io.readers.excel import MAX_COLUMNS, arrow_to_text_frame
-from edupoverty.io.readers.raw import RawSheet
+from edupoverty.io.readers.excel import MAX_COLUMNS
+from edupoverty.io.readers.raw import RawSheet, text_table
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 _DELIMITERS = (",", "\t", ";", "|")
@@ -143,12 +143,13 @@ def read_csv(path: Path, encoding: str | None = None) -> RawSheet:
     cells = _parse_fast(text, delimiter)
     stray: list[int] = []
     if cells is None:
-        cells, stray = _parse_tolerant(text, delimiter, path.name)
+        frame, stray = _parse_tolerant(text, delimiter, path.name)
+        cells = text_table(frame)
     notes = {"gb18030": ["read.csv_decoded_gb18030"], "mixed": ["read.csv_mixed_encoding"]}
     noted = notes.get(used, [])
-    if cells.shape[1] >= MAX_COLUMNS and _field_count(text, delimiter) > MAX_COLUMNS:
+    if cells.num_columns >= MAX_COLUMNS and _field_count(text, delimiter) > MAX_COLUMNS:
         noted = [*noted, "read.columns_ignored"]
-    raw = RawSheet(path=path, sheet="", cells=cells, notes=noted, encoding=used)
+    raw = RawSheet(path=path, sheet="", table=cells, notes=noted, encoding=used)
     raw.row_issues = [(i, "row.csv_stray_quote") for i in stray]
     return raw
 
@@ -168,7 +169,7 @@ def _physical_lines(text: str) -> int:
     return breaks + (0 if text.endswith(("\n", "\r")) else 1)
 
 
-def _parse_fast(text: str, delimiter: str) -> pd.DataFrame | None:
+def _parse_fast(text: str, delimiter: str) -> pa.Table | None:
     """Parse with pyarrow; None when rows are ragged or span lines (the tolerant parser runs)."""
     width = _field_count(text, delimiter)
     if width == 0:
@@ -205,7 +206,7 @@ def _parse_fast(text: str, delimiter: str) -> pd.DataFrame | None:
         # Fewer records than lines: some cell spans lines, legitimately (a quoted address)
         # or because a quote never closes; the tolerant parser tells the two apart.
         return None
-    return arrow_to_text_frame(table)
+    return table
 
 
 @dataclass

@@ -13,8 +13,8 @@ from typing import Protocol
 
 import fastexcel
 import numpy as np
-import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from edupoverty.core.errors import InputError
 from edupoverty.io.readers.container import CellRange, WorkbookParts, check_workbook_container
@@ -102,14 +102,14 @@ def read_excel(
             skipped.append(SkippedSheet(path, name, "read.sheet_empty"))
             continue
         notes = ["read.columns_ignored"] if sheet.width > MAX_COLUMNS else []
-        cells = arrow_to_text_frame(table)
-        if fill_merged_down(cells, parts.merged_ranges(name)):
+        cells, filled = fill_merged_down(pa.Table.from_batches([table]), parts.merged_ranges(name))
+        if filled:
             notes.append("read.merged_filled")
-        sheets.append(RawSheet(path=path, sheet=name, cells=cells, notes=notes))
+        sheets.append(RawSheet(path=path, sheet=name, table=cells, notes=notes))
     return sheets, skipped
 
 
-def fill_merged_down(cells: pd.DataFrame, ranges: Sequence[CellRange]) -> bool:
+def fill_merged_down(cells: pa.Table, ranges: Sequence[CellRange]) -> tuple[pa.Table, bool]:
     """Copy the value of each vertically merged cell into the rows below it that it covers.
 
     Excel shows a 学校 or 乡镇 cell merged over ten pupils on each of their rows, but the
@@ -118,42 +118,43 @@ def fill_merged_down(cells: pd.DataFrame, ranges: Sequence[CellRange]) -> bool:
     only when the covered cells are empty where the frame's columns say they are.
 
     Args:
-        cells: the sheet's text cells (row 0 = Excel row 1), changed in place.
+        cells: the sheet's text cells (row 0 = Excel row 1).
         ranges: the sheet's merged ranges in Excel's coordinates.
 
     Returns:
-        True when some cell was filled.
+        The cells with the merged values filled in, and whether some cell was filled.
     """
     vertical = [r for r in ranges if r.last_row > r.first_row]
-    if not vertical or cells.empty:
-        return False
+    if not vertical or cells.num_rows == 0 or cells.num_columns == 0:
+        return cells, False
     offset = _merge_offset(cells, vertical)
     if offset is None:
-        return False
+        return cells, False
     filled = False
-    height = len(cells)
+    height = cells.num_rows
     by_column: dict[int, list[CellRange]] = {}
     for r in vertical:
         by_column.setdefault(r.first_col - offset, []).append(r)
     for column, group in by_column.items():
-        if not 0 <= column < cells.shape[1]:
+        if not 0 <= column < cells.num_columns:
             continue
-        values = cells[column]
+        values = cells.column(column)
         covered = np.zeros(height, dtype=bool)
         for r in group:
-            if r.first_row < height and pd.notna(values.iat[r.first_row]):
+            if r.first_row < height and values[r.first_row].is_valid:
                 covered[r.first_row + 1 : r.last_row + 1] = True
         if covered.any():
-            cells[column] = values.where(~covered, values.ffill())
+            spread = pc.if_else(pa.array(covered), pc.fill_null_forward(values), values)
+            cells = cells.set_column(column, cells.field(column), spread)
             filled = True
-    return filled
+    return cells, filled
 
 
 _MAX_OFFSET = 64
 """Leading empty columns tried: a table starting right of column BM is not an export."""
 
 
-def _merge_offset(cells: pd.DataFrame, ranges: Sequence[CellRange]) -> int | None:
+def _merge_offset(cells: pa.Table, ranges: Sequence[CellRange]) -> int | None:
     """Return how many leading empty columns fastexcel dropped, judged by the merges.
 
     fastexcel starts a sheet at its first column with a value. At the right offset every
@@ -166,12 +167,12 @@ def _merge_offset(cells: pd.DataFrame, ranges: Sequence[CellRange]) -> int | Non
     return None
 
 
-def _covered_empty(cells: pd.DataFrame, r: CellRange, offset: int) -> bool:
+def _covered_empty(cells: pa.Table, r: CellRange, offset: int) -> bool:
     column = r.first_col - offset
-    if column >= cells.shape[1] or r.first_row >= len(cells):
+    if column >= cells.num_columns or r.first_row >= cells.num_rows:
         return True
-    below = cells.iloc[r.first_row + 1 : r.last_row + 1, column]
-    return bool(below.isna().all())
+    below = cells.column(column).slice(r.first_row + 1, r.last_row - r.first_row)
+    return bool(below.null_count == len(below))
 
 
 class _Column(Protocol):
@@ -188,21 +189,6 @@ def _first_columns(column: _Column) -> bool:
 def _is_zip(path: Path) -> bool:
     with path.open("rb") as fh:
         return fh.read(4) == _ZIP_MAGIC
-
-
-def arrow_to_text_frame(table: pa.Table | pa.RecordBatch) -> pd.DataFrame:
-    """Return an Arrow table as a DataFrame of ``string[pyarrow]`` columns named 0..n-1."""
-    frame = table.to_pandas(
-        types_mapper={
-            pa.string(): pd.StringDtype("pyarrow"),
-            pa.large_string(): pd.StringDtype("pyarrow"),
-        }.get
-    )
-    frame.columns = range(frame.shape[1])
-    for col in frame.columns:
-        if not isinstance(frame[col].dtype, pd.StringDtype):
-            frame[col] = frame[col].astype(pd.StringDtype("pyarrow"))
-    return frame
 
 
 def _short(exc: Exception) -> str:

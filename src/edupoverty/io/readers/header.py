@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import pandas as pd
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -72,17 +72,12 @@ def _cells(row: list[str | None]) -> list[str]:
     ]
 
 
-def _map_row(
-    labels: list[tuple[str, str]], aliases: AliasTable
-) -> tuple[dict[int, str], list[str], list[str]]:
-    """Map (parent, child) header pairs to canonical columns; first occurrence wins."""
-    mapping: dict[int, str] = {}
-    seen: set[str] = set()
-    unrecognised: list[str] = []
-    duplicates: list[str] = []
-    for pos, (parent, child) in enumerate(labels):
-        text = child or parent
-        if not text:
+def _columns_named(labels: list[tuple[str, str]], aliases: AliasTable) -> list[str | None]:
+    """Return the canonical column each (parent, child) header pair names, None for none."""
+    columns: list[str | None] = []
+    for parent, child in labels:
+        if not (child or parent):
+            columns.append(None)
             continue
         column = aliases.match(child) if child else None
         if column is None and parent and child:
@@ -93,6 +88,21 @@ def _map_row(
             column = aliases.match(parent + child) if child else None
             if column in _PERSON_FIELDS:
                 column = None
+        columns.append(column)
+    return columns
+
+
+def _map_row(
+    labels: list[tuple[str, str]], columns: list[str | None]
+) -> tuple[dict[int, str], list[str], list[str]]:
+    """Map header pairs to the columns they name; first occurrence wins."""
+    mapping: dict[int, str] = {}
+    seen: set[str] = set()
+    unrecognised: list[str] = []
+    duplicates: list[str] = []
+    for pos, ((parent, child), column) in enumerate(zip(labels, columns, strict=True)):
+        if not (child or parent):
+            continue
         if column is None:
             unrecognised.append(_display(parent, child))
         elif column in seen:
@@ -131,13 +141,17 @@ def detect_header(top: list[list[str | None]], aliases: AliasTable) -> HeaderLay
         header is preferred when combining a row with the one above it recognises more.
     """
     rows = [_cells(r) for r in top[:HEADER_SEARCH_ROWS]]
-    best: HeaderLayout | None = None
+    # Candidates are scored on the columns they name alone; the winner's layout (labels,
+    # unrecognised and duplicate headers) is built once, at the end.
+    best: tuple[tuple[int, ...], list[tuple[str, str]], list[str | None]] | None = None
     best_score = MIN_MATCHES - 1
     for i, cells in enumerate(rows):
         if sum(1 for c in cells if c) < MIN_MATCHES:
             continue
         single = [("", c) for c in cells]
-        candidates: list[tuple[tuple[int, ...], list[tuple[str, str]]]] = [((i,), single)]
+        candidates: list[tuple[tuple[int, ...], list[tuple[str, str]], list[str | None]]] = [
+            ((i,), single, [aliases.match(c) if c else None for c in cells])
+        ]
         if i > 0:
             above = rows[i - 1]
             if sum(1 for c in above if c) >= 2:
@@ -151,67 +165,130 @@ def detect_header(top: list[list[str | None]], aliases: AliasTable) -> HeaderLay
                         pairs.append(("", own_above))
                     else:
                         pairs.append((parent, child))
-                candidates.append(((i - 1, i), pairs))
-        for header_rows, pairs in candidates:
-            mapping, unrecognised, duplicates = _map_row(pairs, aliases)
-            score = len(mapping)
+                candidates.append(((i - 1, i), pairs, _columns_named(pairs, aliases)))
+        for header_rows, pairs, columns in candidates:
+            score = len({column for column in columns if column is not None})
             if score > best_score or (
                 score == best_score
                 and best is not None
-                and len(header_rows) > len(best.header_rows)
-                and header_rows[-1] == best.header_rows[-1]
+                and len(header_rows) > len(best[0])
+                and header_rows[-1] == best[0][-1]
             ):
                 best_score = score
-                best = HeaderLayout(
-                    header_rows=header_rows,
-                    labels=[_display(p, c) for p, c in pairs],
-                    mapping=mapping,
-                    unrecognised=unrecognised,
-                    duplicates=duplicates,
-                )
-    return best
+                best = (header_rows, pairs, columns)
+    if best is None:
+        return None
+    header_rows, pairs, columns = best
+    mapping, unrecognised, duplicates = _map_row(pairs, columns)
+    return HeaderLayout(
+        header_rows=header_rows,
+        labels=[_display(p, c) for p, c in pairs],
+        mapping=mapping,
+        unrecognised=unrecognised,
+        duplicates=duplicates,
+    )
 
 
-_TOTAL = re.compile(r"^(合\s*计|小\s*计|总\s*计|共\s*计|累\s*计|本页合计|总合计)")
-_FOOTER = re.compile(
-    r"^(填\s*表\s*人|审\s*核\s*人|制\s*表\s*人|填\s*报\s*人|复\s*核\s*人|经\s*办\s*人|负\s*责\s*人|"
-    r"单位负责人|分管领导|校长签字|制表日期|填表日期|填报日期|注\s*[:：]|说明\s*[:：]|备注\s*[:：])"
+_TOTAL_WORDS = (r"合\s*计", r"小\s*计", r"总\s*计", r"共\s*计", r"累\s*计", "本页合计", "总合计")
+_FOOTER_WORDS = (
+    r"填\s*表\s*人",
+    r"审\s*核\s*人",
+    r"制\s*表\s*人",
+    r"填\s*报\s*人",
+    r"复\s*核\s*人",
+    r"经\s*办\s*人",
+    r"负\s*责\s*人",
+    "单位负责人",
+    "分管领导",
+    "校长签字",
+    "制表日期",
+    "填表日期",
+    "填报日期",
+    r"注\s*[:：]",
+    r"说明\s*[:：]",
+    r"备注\s*[:：]",
 )
+_TOTAL = re.compile("^(" + "|".join(_TOTAL_WORDS) + ")")
+_FOOTER = re.compile("^(" + "|".join(_FOOTER_WORDS) + ")")
+_FURNITURE_INITIALS = pa.array(
+    sorted({word[0] for word in _TOTAL_WORDS + _FOOTER_WORDS}), pa.large_string()
+)
+"""The characters a 合计 or footer cell can start with: only cells starting with one of them
+go through the regular expressions, which cost ten times a look-up of the first character."""
 
 
-def arrow_strings(values: pd.Series) -> pa.ChunkedArray:
-    """Return a text column's Arrow data without a copy when it is already Arrow-backed."""
-    array = values.array
-    if isinstance(array, pd.arrays.ArrowStringArray):
-        return array._pa_array
-    return pa.chunked_array([pa.array(values.astype("string[pyarrow]").array)])
+@dataclass(frozen=True)
+class DataCells:
+    """A sheet's data rows, column after column in one Arrow array: trimmed, blank as null.
+
+    Holding every column in one array lets each text kernel run once per sheet, not once
+    per column: a county's hundred small sheets of twenty columns pay the fixed cost of a
+    kernel call a few hundred times instead of several thousand (issue #7).
+    """
+
+    values: pa.ChunkedArray
+    """Column 0's rows, then column 1's, …; ``large_string``."""
+    rows: int
+    columns: int
+
+    @classmethod
+    def of(cls, table: pa.Table, width: int) -> DataCells:
+        """Return the first ``width`` columns of a table of text cells, trimmed, blank as null."""
+        columns = table.columns[:width]
+        chunks = [
+            chunk
+            for column in columns
+            for chunk in (column if column.type == pa.string() else column.cast(pa.string())).chunks
+        ]
+        values = pa.chunked_array(chunks, pa.string()).cast(pa.large_string())
+        trimmed = pc.utf8_trim_whitespace(values)
+        blank = pc.equal(trimmed, "")
+        cleaned = pc.if_else(blank, pa.scalar(None, pa.large_string()), trimmed)
+        return cls(cleaned, table.num_rows, len(columns))
+
+    def column(self, position: int) -> pa.ChunkedArray:
+        """Return one column's cells."""
+        return self.values.slice(position * self.rows, self.rows)
 
 
-def furniture_mask(frame: pd.DataFrame) -> pd.Series:
+def furniture_mask(cells: DataCells) -> np.ndarray:
     """Return True for rows that are sheet furniture, not data: blank, 合计/小计, 填表人 footers.
 
+    A row is judged by its first non-blank cell, and by its first three cells for a 合计
+    written after a 序号.
+
     Args:
-        frame: the data rows (after the header) as strings, any column names.
+        cells: the data rows (after the header).
 
     Returns:
-        A boolean Series aligned with ``frame``.
+        One boolean per row.
     """
-    if frame.empty:
-        return pd.Series(False, index=frame.index, dtype=bool)
-    columns = []
-    for name in frame.columns:
-        col = pc.utf8_trim_whitespace(arrow_strings(frame[name]).cast(pa.large_string()))
-        columns.append(pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.large_string()), col))
-    first = pc.fill_null(pc.coalesce(*columns), "")
-    all_blank = pc.equal(first, "")
-    is_total = pc.match_substring_regex(first, _TOTAL.pattern)
-    for col in columns[:3]:
-        is_total = pc.or_(
-            is_total, pc.fill_null(pc.match_substring_regex(col, _TOTAL.pattern), False)
-        )
-    is_footer = pc.match_substring_regex(first, _FOOTER.pattern)
-    mask = pc.or_(pc.or_(all_blank, is_total), is_footer)
-    return pd.Series(mask.to_numpy(zero_copy_only=False), index=frame.index, dtype=bool)
+    if cells.rows == 0 or cells.columns == 0:
+        return np.zeros(cells.rows, dtype=bool)
+    first = pc.coalesce(*(cells.column(i) for i in range(cells.columns)))
+    mask = _bools(pc.is_null(first))
+    leading = min(3, cells.columns)
+    judged = pa.chunked_array([*first.chunks, *cells.values.slice(0, leading * cells.rows).chunks])
+    initials = pc.utf8_slice_codeunits(judged, 0, 1)
+    starts = _bools(pc.fill_null(pc.is_in(initials, value_set=_FURNITURE_INITIALS), False))
+    candidates = np.flatnonzero(starts.reshape(1 + leading, cells.rows).any(axis=0))
+    if len(candidates) == 0:
+        return mask
+    at = pa.array(candidates)
+    first_text = first.take(at)
+    found = _matches(first_text, _TOTAL) | _matches(first_text, _FOOTER)
+    for position in range(leading):
+        found |= _matches(cells.column(position).take(at), _TOTAL)
+    mask[candidates] |= found
+    return mask
+
+
+def _matches(values: pa.ChunkedArray, pattern: re.Pattern[str]) -> np.ndarray:
+    return _bools(pc.fill_null(pc.match_substring_regex(values, pattern.pattern), False))
+
+
+def _bools(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    return np.asarray(values.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def header_text_key(text: str) -> str:
