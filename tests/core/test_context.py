@@ -23,6 +23,14 @@ PUPIL = make_id("20140305", seq=121)
 SISTER = make_id("20120611", seq=242)
 MOTHER = make_id("19880402", seq=362)
 STRANGER = make_id("20130909", seq=481)
+PAID_TO_MOTHER = {
+    "name": "张伟",
+    "id": MOTHER,
+    "program": "义务教育家庭经济困难寄宿生生活补助(小学)",
+    "term": "2024秋",
+    "amount": "500",
+}
+"""张伟's allowance paid to his mother's card: relinked to him, guardian-paid."""
 
 
 def _context() -> object:
@@ -60,14 +68,7 @@ def _context() -> object:
     )
     ledger = make_ledger(
         [
-            # Paid to the mother's card: relinked to the pupil, guardian-paid.
-            {
-                "name": "张伟",
-                "id": MOTHER,
-                "program": "义务教育家庭经济困难寄宿生生活补助(小学)",
-                "term": "2024秋",
-                "amount": "500",
-            },
+            PAID_TO_MOTHER,
             {
                 "name": "王芳",
                 "id": STRANGER,
@@ -194,17 +195,7 @@ def test_relinking_guardian_payments_leaves_the_given_ledger_as_it_was() -> None
     from edupoverty.core.linking import link_guardian_payments, match_programs
 
     ctx = _context()
-    ledger = make_ledger(
-        [
-            {
-                "name": "张伟",
-                "id": MOTHER,
-                "program": "义务教育家庭经济困难寄宿生生活补助(小学)",
-                "term": "2024秋",
-                "amount": "500",
-            }
-        ]
-    )
+    ledger = make_ledger([PAID_TO_MOTHER])
     matched, _issues = match_programs(ledger, ctx.policy)
     before = matched.copy(deep=True)
     linked = link_guardian_payments(matched, ctx.registry, ctx.as_of)

@@ -46,6 +46,11 @@ ENTITLEMENT_COLUMNS: Final = (
 )
 """Columns of ``entitled_enrolments``, in order."""
 
+_ENROLMENT_COLUMNS: Final = tuple(
+    c for c in ENTITLEMENT_COLUMNS if c not in (C.PROGRAM, GROUP, STANDARD_CENTS, PAID)
+)
+"""The columns taken from the person's first active roster row."""
+
 
 def entitled_enrolments(ctx: RuleContext) -> pd.DataFrame:
     """Return one row per person, entitled programme and term under review where payment is due.
@@ -90,20 +95,7 @@ def entitled_enrolments(ctx: RuleContext) -> pd.DataFrame:
     terms = pa.array(sorted(set(ctx.terms), key=term_sort_key), pa.large_string())
     term = _codes_among(enrolled[C.TERM], terms)[enrolled_at]
     group = programs["_group_code"].to_numpy()[program_at]
-    out = enrolled.iloc[enrolled_at][
-        [
-            C.PERSON_ID,
-            C.NAME,
-            C.TERM,
-            C.SCHOOL,
-            C.STAGE,
-            C.BOARDING,
-            C.SOURCE,
-            C.FILE,
-            C.SHEET,
-            C.ROW,
-        ]
-    ].reset_index(drop=True)
+    out = enrolled.iloc[enrolled_at][list(_ENROLMENT_COLUMNS)].reset_index(drop=True)
     chosen = programs.iloc[program_at].reset_index(drop=True)
     out[C.STAGE] = out[C.STAGE].astype(_STRING)
     out[C.PROGRAM] = chosen[C.PROGRAM]
