@@ -95,7 +95,7 @@ class StageClock:
         return value
 
 
-def raw_read_seconds(files: list[Path], threads: int = 4) -> float:
+def raw_read_seconds(files: list[Path], threads: int) -> float:
     """Time a bare read of every file: fastexcel (all sheets, text) or pyarrow (CSV)."""
     import fastexcel
     import pyarrow.csv as pacsv
@@ -147,6 +147,7 @@ def measure_stages(data: Path, annotated: bool, audit: bool) -> dict[str, Any]:
     from edupoverty.api import reconcile
     from edupoverty.io import load_inputs
     from edupoverty.io.config_file import load_config_file
+    from edupoverty.io.loading import read_threads
     from edupoverty.io.policy_file import load_policy
     from edupoverty.io.workbook import write_annotated_copies, write_reconcile_workbook
     from edupoverty.io.writers.findings_csv import write_findings_csv
@@ -163,7 +164,7 @@ def measure_stages(data: Path, annotated: bool, audit: bool) -> dict[str, Any]:
     )
     rows = {k: len(loaded.frame(k)) for k in ("registry", "roster", "ledger")}
     files = [r.path for r in loaded.files]
-    raw = raw_read_seconds(files)
+    raw = raw_read_seconds(files, read_threads())  # the pool load_inputs uses
     policy = load_policy(config.get("policy"))
     result = reconcile(loaded, policy, config["as_of"], config.get("terms", ()), progress=clock)
     out = Path(tempfile.mkdtemp(prefix="edupov-bench-out-"))
