@@ -27,6 +27,7 @@ import io
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -183,19 +184,12 @@ def measure_stages(data: Path, annotated: bool, audit: bool) -> dict[str, Any]:
             out / "reconcile.xlsx", loaded, result, summary, annotated=copies, inputs=inputs
         )
 
-    clock.timed("write", write_all)
-    if audit:
-        from edupoverty.core.audit import compute_audit, rectification_list
-        from edupoverty.core.config import AuditThresholds
-        from edupoverty.io.workbook.audit_book import write_audit_book
-
-        def audit_all() -> None:
-            report = compute_audit(result, loaded.issues, AuditThresholds(), policy_source="bench")
-            assert result.context is not None
-            listing = rectification_list(result.context, result.findings)
-            write_audit_book(out / "audit.xlsx", report, listing, inputs=inputs)
-
-        clock.timed("audit", audit_all)
+    try:
+        clock.timed("write", write_all)
+        if audit:
+            clock.timed("audit", lambda: _audit(result, loaded, policy, out / "audit.xlsx", inputs))
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
     looked_at = sum(rows.values())
     return {
         "stages": clock.stages,
@@ -208,6 +202,18 @@ def measure_stages(data: Path, annotated: bool, audit: bool) -> dict[str, Any]:
         "probable_match_rows": looked_at,
         "peak_mb": peak_mb(),
     }
+
+
+def _audit(result: Any, loaded: Any, policy: Any, path: Path, inputs: list[Path]) -> None:
+    """The audit stage: indicators, the rectification list and audit.xlsx."""
+    from edupoverty.core.audit import compute_audit, rectification_list
+    from edupoverty.core.config import AuditThresholds
+    from edupoverty.io.workbook.audit_book import write_audit_book
+
+    report = compute_audit(result, loaded.issues, AuditThresholds(), policy_source="bench")
+    assert result.context is not None
+    listing = rectification_list(result.context, result.findings)
+    write_audit_book(path, report, listing, inputs=inputs)
 
 
 def measure_cli(data: Path, annotated: bool) -> dict[str, float]:
@@ -226,10 +232,13 @@ def measure_cli(data: Path, annotated: bool) -> dict[str, float]:
         "sys.exit(code)\n"
     )
     t0 = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=False
-    )
-    seconds = time.perf_counter() - t0
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=False
+        )
+        seconds = time.perf_counter() - t0
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
     peak = next(
         (
             int(line.split()[1]) / 1024
