@@ -64,6 +64,17 @@ def _row(
             id="正常和借读都算在读",
         ),
         pytest.param(
+            [
+                _row(A),
+                _row(B, pid=KID.translate(str.maketrans("0123456789", "０１２３４５６７８９"))),
+            ],
+            3,
+            "2024秋",
+            f"{ROS}:2",
+            f"{A}、{B}",
+            id="另一校号码写成全角仍是同一人",
+        ),
+        pytest.param(
             [_row(A, name="張偉"), _row(B)],
             3,
             "2024秋",
@@ -104,6 +115,14 @@ def test_duplicate_enrollment_flags_pupil_active_at_two_schools_in_one_term(
         pytest.param([_row(A, term="2024春"), _row(B, term="2024秋")], id="不同学期分别在两校"),
         pytest.param([_row(A), _row(A)], id="同校重复两行"),
         pytest.param([_row(A), _row("城关镇 中心小学")], id="校名多一个空格"),
+        pytest.param([_row(A), _row("城關鎮中心小學")], id="校名繁体字"),
+        pytest.param(
+            [
+                _row(A),
+                _row(A, pid=KID.translate(str.maketrans("0123456789", "０１２３４５６７８９"))),
+            ],
+            id="同校同一人号码写成全角",
+        ),
         pytest.param([_row(A), _row(B, pid=OTHER)], id="同名同生日不同号的两个孩子"),
         pytest.param(
             [_row(A, pid=KID[:17] + "0"), _row(B, pid=KID[:17] + "0")], id="无效号码不参与"

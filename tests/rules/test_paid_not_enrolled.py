@@ -223,6 +223,16 @@ def test_paid_not_enrolled_flags_payment_for_term_without_active_enrolment(
         ),
         pytest.param([_enrolled()], [_paid(pid=GUARDIAN)], id="用监护人身份证号发放"),
         pytest.param(
+            [_enrolled()],
+            [_paid(pid=LI.translate(str.maketrans("0123456789", "０１２３４５６７８９")))],
+            id="台账身份证号为全角数字",
+        ),
+        pytest.param(
+            [_enrolled()],
+            [_paid(pid=LI.lower() + " ")],
+            id="台账号码带空格",
+        ),
+        pytest.param(
             [_enrolled(term=None)], [_paid(), _paid(term="2025春")], id="无学期的在读行适用每个学期"
         ),
         pytest.param([_enrolled("毕业")], [_paid(program="营养改善计划")], id="资助项目无法识别"),

@@ -94,7 +94,7 @@ def location_order(frame: pd.DataFrame, then: Sequence[str] = ()) -> npt.NDArray
     """
     n = len(frame)
     source = (
-        _rank_among(frame[C.SOURCE], list(SOURCE_ORDER), missing=len(SOURCE_ORDER))
+        positions_in(frame[C.SOURCE], list(SOURCE_ORDER), missing=len(SOURCE_ORDER))
         if C.SOURCE in frame
         else np.zeros(n, dtype=np.int64)
     )
@@ -142,13 +142,21 @@ def text_ranks(values: pd.Series) -> npt.NDArray[np.int64]:
     return ranks
 
 
-def _rank_among(values: pd.Series, order: list[str], missing: int) -> npt.NDArray[np.int64]:
-    """Return each value's position in ``order`` (``missing`` for others and missing values)."""
-    found = pc.index_in(_arrow(values.astype("string[pyarrow]")), value_set=pa.array(order))
-    ranks: npt.NDArray[np.int64] = (
+def positions_in(
+    values: pd.Series, dictionary: pa.Array | Sequence[str], missing: int = -1
+) -> npt.NDArray[np.int64]:
+    """Return each value's position in ``dictionary`` (``missing`` for others and blanks).
+
+    The one lookup behind person, programme, term and stage codes: a hash lookup in
+    Arrow, no Python loop over the values.
+    """
+    if not isinstance(dictionary, pa.Array):
+        dictionary = pa.array(list(dictionary), pa.large_string())
+    found = pc.index_in(arrow_text(values), value_set=dictionary)
+    positions: npt.NDArray[np.int64] = (
         pc.fill_null(found, missing).to_numpy(zero_copy_only=False).astype(np.int64)
     )
-    return ranks
+    return positions
 
 
 def codes_of(values: pd.Series) -> npt.NDArray[np.int64]:
@@ -183,12 +191,7 @@ def codes_across(*columns: pd.Series) -> list[npt.NDArray[np.int64]]:
         for chunk in (array.chunks if isinstance(array, pa.ChunkedArray) else [array])
     ]
     dictionary = pc.drop_null(pc.unique(pa.chunked_array(chunks, pa.large_string())))
-    return [
-        pc.fill_null(pc.index_in(array, value_set=dictionary), -1)
-        .to_numpy(zero_copy_only=False)
-        .astype(np.int64)
-        for array in arrays
-    ]
+    return [positions_in(column, dictionary) for column in columns]
 
 
 def _key_codes(

@@ -23,6 +23,7 @@ from edupoverty.core.columnops import (
     codes_of,
     location_order,
     one_chunk,
+    positions_in,
 )
 from edupoverty.core.models import SourceKind
 from edupoverty.core.normalise.terms import term_of_date, term_sort_key
@@ -349,20 +350,12 @@ class RuleContext:
         Joining and grouping on these integers instead of the ID text keeps large merges
         off pandas' slow path for Arrow strings (issue #7).
         """
-        found = pc.index_in(arrow_text(ids), value_set=self.known_persons)
-        codes: npt.NDArray[np.int64] = (
-            pc.fill_null(found, NO_CODE).to_numpy(zero_copy_only=False).astype(np.int64)
-        )
-        return codes
+        return positions_in(ids, self.known_persons, NO_CODE)
 
     def program_codes(self, programs: pd.Series) -> npt.NDArray[np.int64]:
         """Return each programme's position in the policy (unknown or missing: the count)."""
         codes = [p.code for p in self.policy.programs]
-        found = pc.index_in(arrow_text(programs), value_set=pa.array(codes, pa.large_string()))
-        positions: npt.NDArray[np.int64] = (
-            pc.fill_null(found, len(codes)).to_numpy(zero_copy_only=False).astype(np.int64)
-        )
-        return positions
+        return positions_in(programs, codes, missing=len(codes))
 
     @cached_property
     def own_rows(self) -> pd.DataFrame:

@@ -14,10 +14,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from edupoverty.core import columns as C  # noqa: N812 - the project's alias for column names
-from edupoverty.core.columnops import arrow_text, is_in, location_order
+from edupoverty.core.columnops import is_in, location_order, positions_in
 from edupoverty.core.context import PERSON_CODE, RuleContext
 from edupoverty.core.normalise.terms import term_sort_key
 
@@ -93,7 +92,7 @@ def entitled_enrolments(ctx: RuleContext) -> pd.DataFrame:
     if len(enrolled_at) == 0:
         return _empty()
     terms = pa.array(sorted(set(ctx.terms), key=term_sort_key), pa.large_string())
-    term = _codes_among(enrolled[C.TERM], terms)[enrolled_at]
+    term = positions_in(enrolled[C.TERM], terms)[enrolled_at]
     group = programs["_group_code"].to_numpy()[program_at]
     out = enrolled.iloc[enrolled_at][list(_ENROLMENT_COLUMNS)].reset_index(drop=True)
     chosen = programs.iloc[program_at].reset_index(drop=True)
@@ -114,22 +113,13 @@ def _stage_pairs(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Return (enrolment position, programme row) pairs whose stages are equal."""
     stages = pa.array(programs[C.STAGE].tolist(), pa.large_string())
-    stage = _codes_among(enrolled[C.STAGE], stages)
+    stage = positions_in(enrolled[C.STAGE], stages)
     enrolled_parts, program_parts = [], []
-    for row, code in enumerate(_codes_among(programs[C.STAGE], stages)):
+    for row, code in enumerate(positions_in(programs[C.STAGE], stages)):
         at = np.flatnonzero(stage == code)
         enrolled_parts.append(at)
         program_parts.append(np.full(len(at), row, dtype=np.int64))
     return np.concatenate(enrolled_parts), np.concatenate(program_parts)
-
-
-def _codes_among(values: pd.Series, dictionary: pa.Array) -> npt.NDArray[np.int64]:
-    """Return each value's position in ``dictionary`` (missing or absent: -1)."""
-    found = pc.index_in(arrow_text(values), value_set=dictionary)
-    codes: npt.NDArray[np.int64] = (
-        pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    )
-    return codes
 
 
 def _paid(
@@ -144,8 +134,8 @@ def _paid(
     pay = ctx.payments
     groups = _group_dictionary(programs)
     pay_person = pay[PERSON_CODE].to_numpy()
-    pay_term = _codes_among(pay[C.TERM], terms)
-    pay_group = _codes_among(pay[GROUP], groups)
+    pay_term = positions_in(pay[C.TERM], terms)
+    pay_group = positions_in(pay[GROUP], groups)
     usable = (pay_person >= 0) & (pay_term >= 0) & (pay_group >= 0)
     width_term, width_group = len(terms), len(groups)
 
@@ -165,7 +155,7 @@ def _standard_table(
     table = np.full((len(ctx.policy.programs) + 1, len(terms)), np.nan)
     standards = ctx.standards
     program = ctx.program_codes(standards[C.PROGRAM])
-    term = _codes_among(standards[C.TERM], terms)
+    term = positions_in(standards[C.TERM], terms)
     known = term >= 0
     table[program[known], term[known]] = standards[STANDARD_CENTS].to_numpy(
         dtype=float, na_value=np.nan
@@ -191,7 +181,7 @@ def _entitled_programs(ctx: RuleContext) -> pd.DataFrame:
         frame[column] = frame[column].astype(_STRING)
     frame[PROGRAM_BOARDING] = frame[PROGRAM_BOARDING].astype("boolean")
     frame["_policy_code"] = frame["_order"].astype("int64")
-    frame["_group_code"] = _codes_among(frame[GROUP], _group_dictionary(frame))
+    frame["_group_code"] = positions_in(frame[GROUP], _group_dictionary(frame))
     return frame
 
 
